@@ -1,0 +1,76 @@
+package dev.grpcconnector.glassfish;
+
+import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
+import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.health.HealthService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.grizzly.comet.CometAddOn;
+import org.glassfish.grizzly.config.ConfigAwareElement;
+import org.glassfish.grizzly.config.dom.Http;
+import org.glassfish.grizzly.config.dom.NetworkListener;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http2.Http2ServerFilter;
+import org.glassfish.hk2.api.PerLookup;
+import org.glassfish.hk2.api.Rank;
+import org.glassfish.hk2.api.ServiceLocator;
+import org.jvnet.hk2.annotations.ContractsProvided;
+import org.jvnet.hk2.annotations.Service;
+
+/**
+ * Installs the connector on the listeners that ask for it.
+ *
+ * <p><b>Why it poses as the Comet add-on.</b> GlassFish's {@code GenericGrizzlyListener}
+ * builds an {@code <http>} protocol's filter chain itself and looks up only three named
+ * add-ons — {@code comet}, {@code websocket} and {@code ajp} — with no generic extension
+ * point (docs/upstream/glassfish-addon-extension-point.md proposes one). This service
+ * takes the {@code comet} name with a higher rank than the stock provider, so it is what
+ * a listener with {@code comet-support-enabled=true} gets. It <em>is</em> the stock
+ * add-on (it extends {@link CometAddOn} and calls it first), and on a listener without
+ * the {@code grpc-connector=true} property it does nothing else.
+ *
+ * <p>Where the property is set it inserts, right after {@code Http2ServerFilter},
+ * {@link HeaderTableSizeFilter} and {@link HttpBodyCallFilter}. GlassFish calls
+ * {@link #configure} and then {@link #setup} each time it builds the listener, so a
+ * changed setting takes effect when the listener is rebuilt. One instance per listener
+ * ({@link PerLookup}).
+ */
+@Service(name = "comet")
+@Rank(100)
+@PerLookup
+@ContractsProvided({GrpcConnectorAddOn.class, AddOn.class})
+public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement<Http> {
+    private static final Logger LOG = Logger.getLogger(GrpcConnectorAddOn.class.getName());
+
+    private ConnectorSettings settings = new ConnectorSettings(false, 0, 0);
+    private String listenerName = "?";
+    private HealthService health;
+
+    @Override
+    public void configure(ServiceLocator locator, NetworkListener listener, Http http) {
+        listenerName = listener.getName();
+        settings = ConnectorSettings.from(http::getPropertyValue);
+        if (settings.enabled()) {
+            health = ServerHealth.get(locator);
+        }
+    }
+
+    @Override
+    public void setup(org.glassfish.grizzly.http.server.NetworkListener networkListener, FilterChainBuilder builder) {
+        super.setup(networkListener, builder);
+        if (!settings.enabled()) {
+            return;
+        }
+        int http2 = builder.indexOfType(Http2ServerFilter.class);
+        if (http2 < 0) {
+            LOG.log(Level.WARNING, "gRPC connector not installed on listener {0}: HTTP/2 is disabled there "
+                    + "(set http2-enabled=true and do not use port unification)", listenerName);
+            return;
+        }
+        builder.add(http2 + 1, new HeaderTableSizeFilter());
+        builder.add(http2 + 2, new HttpBodyCallFilter(settings.maxMessageBytes(), settings.trustedProxyHops(), health));
+        LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2} bytes",
+                new Object[] {listenerName, settings.trustedProxyHops(), settings.maxMessageBytes()});
+    }
+}

@@ -1,0 +1,329 @@
+package dev.grpcconnector.grizzly;
+
+import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.translate.RequestTranslator;
+import dev.grpcconnector.translate.ResponseTranslator;
+import dev.grpcconnector.translate.ResponseTranslator.ResponseHead;
+import dev.grpcconnector.wire.GrpcFrame;
+import dev.grpcconnector.wire.GrpcFrameDecoder;
+import dev.grpcconnector.wire.GrpcStatus;
+import dev.grpcconnector.wire.GrpcStatusException;
+import dev.grpcconnector.wire.HttpBodyMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpBrokenContent;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpPacket;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.memory.CompositeBuffer;
+import org.glassfish.grizzly.memory.MemoryManager;
+
+/**
+ * One gRPC call on one HTTP/2 stream: decodes the request messages into the HTTP request
+ * body on the way in, and frames the HTTP response as gRPC on the way out.
+ *
+ * <h2>Threads</h2>
+ * Reads arrive two ways. Grizzly pushes DATA upstream on the thread that reads the
+ * connection (a worker thread that serves every stream of that connection); when the
+ * application reads with blocking I/O, it pulls data through the chain on its own thread
+ * ({@code ctx.read()}, a blocking transport context). A pushed read that must go on to
+ * the container is handed to the listener's worker pool, so a slow application never
+ * stalls the connection's other streams (Grizzly defect 4: the last DATA frame is
+ * delivered on the reading thread). Grizzly delivers a stream's next DATA only after the
+ * previous delivery finished, so the hand-off keeps the order.
+ *
+ * <h2>Memory</h2>
+ * The decoder holds at most one message (bounded by the configured size limit). The
+ * unary response is collected in copies until the application finishes; the streaming
+ * response is framed chunk by chunk without a copy.
+ */
+final class HttpBodyCall {
+    static final String ATTRIBUTE = HttpBodyCall.class.getName();
+    private static final Logger LOG = Logger.getLogger(HttpBodyCall.class.getName());
+
+    /** What the call is, from its gRPC path. */
+    enum Kind {
+        HANDLE, STREAM, HEALTH_CHECK, UNIMPLEMENTED
+    }
+
+    private final Kind kind;
+    private final HttpRequestPacket request;
+    private final String grpcPath;
+    private final GrpcFrameDecoder decoder;
+    private final RequestTranslator translator;
+    private final HealthService health;
+    private final GrpcResponder responder;
+
+    private final List<GrpcFrame> unaryRequest = new ArrayList<>(1);
+    private boolean dispatched;
+    private boolean closed;
+    private GrpcStatusException inputError;
+
+    private ResponseHead head;
+    private boolean firstMessageSent;
+    private CompositeBuffer unaryResponse;
+
+    HttpBodyCall(Kind kind, HttpRequestPacket request, int maxMessageBytes, RequestTranslator translator,
+            HealthService health) {
+        this.kind = kind;
+        this.request = request;
+        this.grpcPath = request.getRequestURI();
+        this.decoder = new GrpcFrameDecoder(maxMessageBytes);
+        this.translator = translator;
+        this.health = health;
+        this.responder = new GrpcResponder(request.getResponse());
+    }
+
+    // ---------------------------------------------------------------- request side
+
+    NextAction onRead(FilterChainContext ctx, HttpContent content) {
+        if (closed) {
+            content.getContent().tryDispose();
+            return ctx.getStopAction();
+        }
+        if (HttpContent.isBroken(content)) {
+            if (dispatched) {
+                return pass(ctx, content);
+            }
+            closed = true;
+            return ctx.getStopAction();
+        }
+        if (kind == Kind.UNIMPLEMENTED) {
+            return reject(ctx, new GrpcStatusException(GrpcStatus.UNIMPLEMENTED, "method " + grpcPath + " is not implemented"));
+        }
+        List<GrpcFrame> frames;
+        try {
+            checkEncoding();
+            Buffer bytes = content.getContent();
+            frames = decoder.decode(bytes.toByteBuffer());
+            bytes.tryDispose();
+            if (content.isLast() && decoder.isInsideMessage()) {
+                throw new GrpcStatusException(GrpcStatus.INTERNAL, "request ended inside a gRPC message");
+            }
+            for (GrpcFrame frame : frames) {
+                if (frame.compressed()) {
+                    throw new GrpcStatusException(GrpcStatus.INTERNAL,
+                            "message is compressed but the call has no grpc-encoding");
+                }
+            }
+        } catch (GrpcStatusException e) {
+            return reject(ctx, e);
+        }
+        return switch (kind) {
+            case HANDLE, HEALTH_CHECK -> onUnaryRead(ctx, frames, content.isLast());
+            case STREAM -> onStreamRead(ctx, frames, content.isLast());
+            case UNIMPLEMENTED -> throw new IllegalStateException("answered above");
+        };
+    }
+
+    private void checkEncoding() throws GrpcStatusException {
+        String encoding = request.getHeader("grpc-encoding");
+        if (encoding != null && !"identity".equals(encoding)) {
+            throw new GrpcStatusException(GrpcStatus.UNIMPLEMENTED, "grpc-encoding " + encoding + " is not supported");
+        }
+    }
+
+    private NextAction onUnaryRead(FilterChainContext ctx, List<GrpcFrame> frames, boolean last) {
+        unaryRequest.addAll(frames);
+        if (unaryRequest.size() > 1) {
+            return reject(ctx, new GrpcStatusException(GrpcStatus.INTERNAL, "more than one request message for a unary call"));
+        }
+        if (!last) {
+            return ctx.getStopAction();
+        }
+        if (unaryRequest.isEmpty()) {
+            return reject(ctx, new GrpcStatusException(GrpcStatus.INTERNAL, "half-closed without a request message"));
+        }
+        GrpcFrame frame = unaryRequest.remove(0);
+        try {
+            if (kind == Kind.HEALTH_CHECK) {
+                byte[] answer = health.check(frame);
+                closed = true;
+                HttpResponsePacket response = request.getResponse();
+                response.setStatus(200);
+                response.setContentType(ResponseTranslator.grpcContentType());
+                return responder.finish(ctx, Buffers.wrap(memory(ctx), answer), GrpcStatus.OK, null, null, true);
+            }
+            HttpBodyMessage body = HttpBodyMessage.decode(frame);
+            return dispatch(ctx, body.contentType(), List.of(body), body.dataLength(), true);
+        } catch (GrpcStatusException e) {
+            return reject(ctx, e);
+        }
+    }
+
+    private NextAction onStreamRead(FilterChainContext ctx, List<GrpcFrame> frames, boolean last) {
+        List<HttpBodyMessage> messages = new ArrayList<>(frames.size());
+        try {
+            for (GrpcFrame frame : frames) {
+                messages.add(HttpBodyMessage.decode(frame));
+            }
+            if (!dispatched) {
+                if (messages.isEmpty()) {
+                    if (last) {
+                        throw new GrpcStatusException(GrpcStatus.INTERNAL, "half-closed without a request message");
+                    }
+                    return ctx.getStopAction();
+                }
+                return dispatch(ctx, messages.get(0).contentType(), messages, -1, last);
+            }
+        } catch (GrpcStatusException e) {
+            return reject(ctx, e);
+        }
+        Buffer data = concatenate(memory(ctx), messages);
+        if (!data.hasRemaining() && !last) {
+            return ctx.getStopAction();
+        }
+        return pass(ctx, HttpContent.builder(request).content(data).last(last).build());
+    }
+
+    private NextAction dispatch(FilterChainContext ctx, String contentType, List<HttpBodyMessage> messages,
+            long contentLength, boolean last) throws GrpcStatusException {
+        translator.translate(request, contentType, contentLength);
+        dispatched = true;
+        return pass(ctx, HttpContent.builder(request).content(concatenate(memory(ctx), messages)).last(last).build());
+    }
+
+    /** Sends {@code content} on to the container, off the connection's reading thread. */
+    private NextAction pass(FilterChainContext ctx, HttpContent content) {
+        ctx.setMessage(content);
+        Executor workers = ctx.getConnection().getTransport().getWorkerThreadPool();
+        if (ctx.getTransportContext().isBlocking() || workers == null) {
+            return ctx.getInvokeAction();
+        }
+        NextAction suspend = ctx.getSuspendAction();
+        ctx.suspend();
+        try {
+            workers.execute(ctx::resumeNext);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.FINE, "worker pool saturated, running {0} on the reading thread", grpcPath);
+            ctx.resumeNext();
+        }
+        return suspend;
+    }
+
+    /**
+     * Refuses the call: a trailers-only status while the application has not seen the
+     * request; afterwards the application's read fails and the trailers carry the status.
+     */
+    private NextAction reject(FilterChainContext ctx, GrpcStatusException error) {
+        LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2} failed: {3} {4}", new Object[] {
+            grpcPath, request.getProtocolRequestId(), ctx.getConnection().getPeerAddress(), error.status(), error.getMessage()});
+        closed = true;
+        if (!dispatched) {
+            GrpcResponder.trailersOnly(ctx, request, error.status(), error.getMessage(),
+                    error.status() == GrpcStatus.UNIMPLEMENTED ? new String[] {"grpc-accept-encoding", "identity"} : new String[0]);
+            return ctx.getStopAction();
+        }
+        inputError = error;
+        return pass(ctx, HttpBrokenContent.builder(request).error(new IOException(error.getMessage())).build());
+    }
+
+    private static Buffer concatenate(MemoryManager memory, List<HttpBodyMessage> messages) {
+        Buffer result = Buffers.EMPTY_BUFFER;
+        for (HttpBodyMessage message : messages) {
+            if (message.dataLength() > 0) {
+                result = Buffers.appendBuffers(memory, result,
+                        Buffers.wrap(memory, message.data(), message.dataOffset(), message.dataLength()));
+            }
+        }
+        return result;
+    }
+
+    // --------------------------------------------------------------- response side
+
+    NextAction onWrite(FilterChainContext ctx, HttpPacket packet) {
+        HttpResponsePacket response = (HttpResponsePacket) packet.getHttpHeader();
+        CompletionHandler<WriteResult> original = ctx.getTransportContext().getCompletionHandler();
+        if (response.isAcknowledgement()) {
+            // 100-continue: Envoy answers it itself (contract fact 26); nothing to send.
+            completed(original, ctx);
+            return ctx.getStopAction();
+        }
+        if (head == null) {
+            head = ResponseTranslator.translate(response);
+        }
+        boolean body = head.hasBody(request.getMethod() == Method.HEAD);
+        HttpContent content = HttpContent.isContent(packet) ? (HttpContent) packet : null;
+        boolean last = content != null && content.isLast();
+        Buffer bytes = content == null || !body ? Buffers.EMPTY_BUFFER : content.getContent();
+        MemoryManager memory = memory(ctx);
+        GrpcStatus status = inputError == null ? GrpcStatus.OK : inputError.status();
+        String message = inputError == null ? null : inputError.getMessage();
+
+        if (kind == Kind.HANDLE) {
+            if (bytes.hasRemaining()) {
+                if (unaryResponse == null) {
+                    unaryResponse = CompositeBuffer.newBuffer(memory);
+                }
+                unaryResponse.append(copy(memory, bytes));
+            }
+            if (!last) {
+                completed(original, ctx);
+                return ctx.getStopAction();
+            }
+            Buffer data = unaryResponse == null ? Buffers.EMPTY_BUFFER : unaryResponse;
+            Buffer frame = body ? frame(memory, head.contentType(), data) : null;
+            return responder.finish(ctx, frame, status, message, original, false);
+        }
+
+        Buffer frame = null;
+        if (body && (bytes.hasRemaining() || !firstMessageSent)) {
+            frame = frame(memory, firstMessageSent ? "" : head.contentType(), bytes);
+            firstMessageSent = true;
+        }
+        if (last) {
+            return responder.finish(ctx, frame, status, message, original, false);
+        }
+        if (frame == null) {
+            if (response.isCommitted()) {
+                completed(original, ctx);
+                return ctx.getStopAction();
+            }
+            ctx.setMessage(response);
+            return ctx.getInvokeAction();
+        }
+        ctx.setMessage(HttpContent.builder(response).content(frame).last(false).build());
+        return ctx.getInvokeAction();
+    }
+
+    NextAction onResponseComplete(FilterChainContext ctx) {
+        return responder.onResponseComplete(ctx);
+    }
+
+    /** One gRPC message: prefix and HttpBody fields, then the data bytes as they are. */
+    private static Buffer frame(MemoryManager memory, String contentType, Buffer data) {
+        byte[] header = HttpBodyMessage.frameHeader(contentType.getBytes(StandardCharsets.UTF_8), data.remaining());
+        Buffer prefix = Buffers.wrap(memory, header);
+        return data.hasRemaining() ? Buffers.appendBuffers(memory, prefix, data) : prefix;
+    }
+
+    private static Buffer copy(MemoryManager memory, Buffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        return Buffers.wrap(memory, copy);
+    }
+
+    private static void completed(CompletionHandler<WriteResult> handler, FilterChainContext ctx) {
+        if (handler != null) {
+            handler.completed(WriteResult.create(ctx.getConnection()));
+        }
+    }
+
+    private static MemoryManager memory(FilterChainContext ctx) {
+        return ctx.getMemoryManager();
+    }
+}
