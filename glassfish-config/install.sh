@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Installs the HTTP-over-gRPC connector into a GlassFish 8 domain: copies the
+# connector bundle into glassfish/modules and creates (or updates) the
+# grpc-listener network listener, its protocol and its thread pool.
+# Idempotent: running it again with other options updates the values.
+# See docs/configuration.md.
+set -euo pipefail
+
+PROG=install.sh
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=common.sh
+source "$SCRIPT_DIR/common.sh"
+
+usage() {
+  cat <<EOF
+Usage: $PROG GLASSFISH_HOME [options]
+
+Installs the HTTP-over-gRPC connector into a GlassFish 8 domain, or updates
+an earlier installation. GLASSFISH_HOME is the directory holding bin/asadmin
+and glassfish/modules (e.g. .../glassfish8).
+
+It copies the connector jar to GLASSFISH_HOME/glassfish/modules/$MODULE_JAR_NAME
+and creates or updates, through asadmin:
+  thread pool       $POOL_NAME
+  protocol          $PROTOCOL_NAME with an <http> element (h2c, connector on)
+  network listener  $LISTENER_NAME
+A running domain is restarted afterwards (a new module is only loaded on
+start); a stopped domain is started, configured and stopped again.
+
+Options:
+  --domain NAME             domain to configure (default: domain1)
+  --port N                  port of the gRPC listener (default: 8081)
+  --pool-size N             max threads of $POOL_NAME (default: 64; min
+                            size is 8, or N if smaller)
+  --trusted-hops N          grpc-connector-trusted-proxy-hops: proxies in front
+                            of the connector that append to X-Forwarded-For
+                            (default: 1, Envoy; 0 = use the TCP peer)
+  --max-message-bytes N     grpc-connector-max-message-bytes: largest gRPC
+                            request message accepted (default: 16777216)
+  --idle-timeout SECONDS    timeout-seconds of the listener: idle connection
+                            timeout (default: 3900, above Envoy's 1 h upstream
+                            idle timeout; -1 disables it)
+  --admin-port N            admin port of the domain, passed to asadmin as
+                            --port (default: the domain's own, 4848 for a
+                            stock domain1)
+  --jar PATH                connector jar to install (default: the newest
+                            connector/target/grpc-connector-*.jar of this
+                            source tree)
+  -h, --help                show this help
+
+asadmin reads AS_ADMIN_USER / AS_ADMIN_PASSWORDFILE for a domain with an
+admin password. GlassFish 8 needs JDK 21+: set JAVA_HOME or AS_JAVA.
+EOF
+}
+
+GLASSFISH_HOME=""
+DOMAIN=domain1
+LISTEN_PORT=8081
+POOL_SIZE=64
+TRUSTED_HOPS=1
+MAX_MESSAGE_BYTES=16777216
+IDLE_TIMEOUT=3900
+ADMIN_PORT=""
+JAR=""
+
+while (($# > 0)); do
+  case $1 in
+    -h | --help) usage; exit 0 ;;
+    --domain | --domain=*) DOMAIN=$(option_value "$1" "${2-}") ;;
+    --port | --port=*) LISTEN_PORT=$(option_value "$1" "${2-}") ;;
+    --pool-size | --pool-size=*) POOL_SIZE=$(option_value "$1" "${2-}") ;;
+    --trusted-hops | --trusted-hops=*) TRUSTED_HOPS=$(option_value "$1" "${2-}") ;;
+    --max-message-bytes | --max-message-bytes=*) MAX_MESSAGE_BYTES=$(option_value "$1" "${2-}") ;;
+    --idle-timeout | --idle-timeout=*) IDLE_TIMEOUT=$(option_value "$1" "${2-}") ;;
+    --admin-port | --admin-port=*) ADMIN_PORT=$(option_value "$1" "${2-}") ;;
+    --jar | --jar=*) JAR=$(option_value "$1" "${2-}") ;;
+    -*) die "unknown option '$1' (see --help)" ;;
+    *)
+      [[ -z $GLASSFISH_HOME ]] || die "unexpected argument '$1' (see --help)"
+      GLASSFISH_HOME=$1
+      shift
+      continue
+      ;;
+  esac
+  # Options given as "--opt value" consume two arguments.
+  if [[ $1 == *=* ]]; then shift; else shift 2; fi
+done
+
+[[ -n $GLASSFISH_HOME ]] || { usage >&2; exit 2; }
+[[ -n $DOMAIN && $DOMAIN != */* ]] || die "invalid domain name '$DOMAIN'"
+require_int --port "$LISTEN_PORT" 1 65535
+require_int --pool-size "$POOL_SIZE" 1
+require_int --trusted-hops "$TRUSTED_HOPS" 0 255
+require_int --max-message-bytes "$MAX_MESSAGE_BYTES" 1 2147483647
+require_int --idle-timeout "$IDLE_TIMEOUT" -1 2147483647
+[[ -z $ADMIN_PORT ]] || require_int --admin-port "$ADMIN_PORT" 1 65535
+# Normalise (no leading zeros) so values read back from asadmin compare equal.
+LISTEN_PORT=$((10#$LISTEN_PORT)) POOL_SIZE=$((10#$POOL_SIZE)) TRUSTED_HOPS=$((10#$TRUSTED_HOPS))
+MAX_MESSAGE_BYTES=$((10#$MAX_MESSAGE_BYTES))
+MIN_POOL_SIZE=$((POOL_SIZE < 8 ? POOL_SIZE : 8))
+
+# --- the jar ---------------------------------------------------------------
+if [[ -z $JAR ]]; then
+  target_dir=$SCRIPT_DIR/../connector/target
+  for candidate in "$target_dir"/grpc-connector-*.jar; do
+    [[ -f $candidate ]] || continue
+    case $candidate in *-sources.jar | *-javadoc.jar | *-tests.jar) continue ;; esac
+    if [[ -z $JAR || $candidate -nt $JAR ]]; then JAR=$candidate; fi
+  done
+  [[ -n $JAR ]] || die "no connector jar found in $(cd "$SCRIPT_DIR/.." && pwd)/connector/target (grpc-connector-*.jar): build it first with 'mvn -B install -DskipTests', or pass --jar PATH"
+fi
+[[ -f $JAR ]] || die "connector jar '$JAR' does not exist"
+[[ $(head -c 2 "$JAR") == PK ]] || die "'$JAR' is not a jar (zip) file"
+JAR=$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")
+
+gf_init_domain
+trap gf_leave_as_found EXIT
+
+log "GlassFish: $GLASSFISH_HOME, domain '$DOMAIN' (admin port $ADMIN_PORT, $([[ $WAS_RUNNING == true ]] && echo running || echo stopped))"
+
+# --- checks ---------------------------------------------------------------
+# The port must be free, unless it is our own listener that holds it.
+if [[ $WAS_RUNNING == true ]]; then
+  current_port=$(gf_value "$LISTENER_DOTTED.port")
+else
+  current_port=""
+fi
+if [[ $current_port != "$LISTEN_PORT" ]] && port_in_use "$LISTEN_PORT"; then
+  die "port $LISTEN_PORT is already in use on this machine: choose another with --port"
+fi
+
+gf_ensure_running
+
+# ... and no other listener of the domain may be configured on it.
+other=$(gf get "$CONFIG_PREFIX.network-config.network-listeners.*" 2>/dev/null |
+  grep -E "\.port=${LISTEN_PORT}\$" | grep -vF ".network-listener.${LISTENER_NAME}.port=" || true)
+if [[ -n $other ]]; then
+  other=${other%%$'\n'*}
+  other=${other#*.network-listener.}
+  die "listener '${other%.port=*}' of domain '$DOMAIN' already uses port $LISTEN_PORT: choose another with --port"
+fi
+
+# --- the module ------------------------------------------------------------
+MODULE_JAR=$GLASSFISH_HOME/glassfish/modules/$MODULE_JAR_NAME
+if [[ -f $MODULE_JAR ]] && cmp -s "$JAR" "$MODULE_JAR"; then
+  log "module $MODULE_JAR is up to date ($JAR)"
+else
+  action=installed
+  [[ -f $MODULE_JAR ]] && action=replaced
+  cp "$JAR" "$MODULE_JAR.tmp.$$"
+  mv -f "$MODULE_JAR.tmp.$$" "$MODULE_JAR"
+  log "$action module $MODULE_JAR (from $JAR)"
+fi
+
+# --- the domain configuration ----------------------------------------------
+if gf_exists "$POOL_DOTTED.name"; then
+  gf_do set "$POOL_DOTTED.min-thread-pool-size=$MIN_POOL_SIZE" "$POOL_DOTTED.max-thread-pool-size=$POOL_SIZE"
+  log "updated thread pool $POOL_NAME (max $POOL_SIZE, min $MIN_POOL_SIZE threads)"
+else
+  gf_do create-threadpool --maxthreadpoolsize "$POOL_SIZE" --minthreadpoolsize "$MIN_POOL_SIZE" "$POOL_NAME"
+  log "created thread pool $POOL_NAME (max $POOL_SIZE, min $MIN_POOL_SIZE threads)"
+fi
+
+if gf_exists "$PROTOCOL_DOTTED.name"; then
+  log "protocol $PROTOCOL_NAME exists"
+else
+  gf_do create-protocol "$PROTOCOL_NAME"
+  log "created protocol $PROTOCOL_NAME"
+fi
+if gf_exists "$HTTP_DOTTED.timeout-seconds"; then
+  gf_do set "$HTTP_DOTTED.default-virtual-server=server"
+else
+  gf_do create-http --default-virtual-server server "$PROTOCOL_NAME"
+  log "created the <http> element of protocol $PROTOCOL_NAME"
+fi
+gf_do set \
+  "$HTTP_DOTTED.comet-support-enabled=true" \
+  "$HTTP_DOTTED.scheme-mapping=x-forwarded-proto" \
+  "$HTTP_DOTTED.timeout-seconds=$IDLE_TIMEOUT" \
+  "$HTTP_DOTTED.http2-enabled=true" \
+  "$HTTP_DOTTED.property.grpc-connector=true" \
+  "$HTTP_DOTTED.property.grpc-connector-trusted-proxy-hops=$TRUSTED_HOPS" \
+  "$HTTP_DOTTED.property.grpc-connector-max-message-bytes=$MAX_MESSAGE_BYTES"
+log "set on $PROTOCOL_NAME <http>: comet-support-enabled=true scheme-mapping=x-forwarded-proto timeout-seconds=$IDLE_TIMEOUT http2-enabled=true"
+log "set on $PROTOCOL_NAME <http> properties: grpc-connector=true grpc-connector-trusted-proxy-hops=$TRUSTED_HOPS grpc-connector-max-message-bytes=$MAX_MESSAGE_BYTES"
+
+if gf_exists "$LISTENER_DOTTED.name"; then
+  gf_do set \
+    "$LISTENER_DOTTED.protocol=$PROTOCOL_NAME" \
+    "$LISTENER_DOTTED.thread-pool=$POOL_NAME" \
+    "$LISTENER_DOTTED.port=$LISTEN_PORT" \
+    "$LISTENER_DOTTED.enabled=true"
+  log "updated network listener $LISTENER_NAME (port $LISTEN_PORT)"
+else
+  gf_do create-network-listener --listenerport "$LISTEN_PORT" --protocol "$PROTOCOL_NAME" --threadpool "$POOL_NAME" "$LISTENER_NAME"
+  log "created network listener $LISTENER_NAME (port $LISTEN_PORT)"
+fi
+
+# --- leave the domain as found ---------------------------------------------
+if [[ $WAS_RUNNING == true ]]; then
+  gf_restart
+  log "done: domain '$DOMAIN' is running; gRPC listener on port $LISTEN_PORT (h2c)"
+else
+  gf_leave_as_found
+  log "done: domain '$DOMAIN' is stopped, as it was; the gRPC listener (port $LISTEN_PORT) starts with it"
+fi
