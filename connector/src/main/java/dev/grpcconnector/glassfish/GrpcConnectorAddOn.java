@@ -70,7 +70,7 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         }
         builder.add(http2 + 1, new HeaderTableSizeFilter());
         builder.add(http2 + 2, new HttpBodyCallFilter(settings.maxMessageBytes(), settings.trustedProxyHops(), health));
-        LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2} bytes",
+        LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes",
                 new Object[] {listenerName, settings.trustedProxyHops(), settings.maxMessageBytes()});
     }
 }
