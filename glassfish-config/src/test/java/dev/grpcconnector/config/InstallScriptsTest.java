@@ -1,0 +1,344 @@
+package dev.grpcconnector.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs glassfish-config/install.sh and uninstall.sh against a real GlassFish 8.0.0
+ * domain (created on free ports inside target/, deleted at the end) and checks the
+ * result with {@code asadmin get}: install from a stopped domain, install again on the
+ * running domain with other values, uninstall twice.
+ */
+class InstallScriptsTest {
+
+    private static final String DOMAIN = "scripts-test";
+    private static final String HTTP = "configs.config.server-config.network-config.protocols.protocol.grpc-listener.http";
+    private static final String LISTENER = "configs.config.server-config.network-config.network-listeners.network-listener.grpc-listener";
+    private static final String POOL = "configs.config.server-config.thread-pools.thread-pool.grpc-thread-pool";
+    /** Offsets from --portbase that create-domain uses (admin = +48, http = +80, ...). */
+    private static final int[] PORTBASE_OFFSETS = {9, 37, 38, 39, 48, 66, 76, 80, 81, 86};
+    private static final long COMMAND_TIMEOUT_SECONDS = 240;
+
+    private final Path glassfishHome = Path.of(required("glassfish.home"));
+    private final Path scriptsDir = Path.of(required("scripts.dir"));
+    private final Path connectorTarget = Path.of(required("connector.target.dir"));
+    private final Path workDir = Path.of(required("test.work.dir"));
+    private final Path asadmin = glassfishHome.resolve("bin/asadmin");
+    private final Path moduleJar = glassfishHome.resolve("glassfish/modules/grpc-connector.jar");
+    private final String javaHome = System.getProperty("java.home");
+
+    private final long startNanos = System.nanoTime();
+    private int adminPort;
+    private int grpcPort;
+    private int grpcPort2;
+
+    @Test
+    void installTwiceThenUninstallTwice() throws Exception {
+        Files.createDirectories(workDir);
+        makeExecutable();
+        createDomainOnFreePorts();
+        step("domain " + DOMAIN + " created, admin port " + adminPort);
+        try {
+            // The real connector jar when the reactor built it (the script finds it
+            // itself), otherwise a tiny jar given with --jar.
+            Optional<Path> realJar = findConnectorJar();
+            Path jar = realJar.orElseGet(this::tinyJar);
+            List<String> jarOption = realJar.isPresent() ? List.of() : List.of("--jar", jar.toString());
+
+            // 1. Domain stopped: the script starts it, configures it and stops it again.
+            List<String> first = new ArrayList<>(List.of(
+                    "install.sh", glassfishHome.toString(), "--domain", DOMAIN,
+                    "--port", String.valueOf(grpcPort), "--pool-size", "16", "--trusted-hops", "2",
+                    "--max-message-bytes", "1048576", "--idle-timeout", "120"));
+            first.addAll(jarOption);
+            String out = script(first);
+            step("install.sh on the stopped domain done");
+            assertTrue(out.contains("created network listener grpc-listener"), out);
+            assertFalse(domainRunning(), "install.sh must leave a stopped domain stopped");
+            assertTrue(Files.isRegularFile(moduleJar), "module jar installed");
+            assertEquals(-1, Files.mismatch(jar, moduleJar), "module jar is a copy of " + jar);
+
+            asadminOk("start-domain", DOMAIN);
+            step("domain started");
+            Map<String, String> pool = getAll(POOL);
+            Map<String, String> http = getAll(HTTP);
+            assertEquals("16", pool.get("max-thread-pool-size"));
+            assertEquals("8", pool.get("min-thread-pool-size"));
+            assertEquals("120", http.get("timeout-seconds"));
+            assertEquals("2", http.get("property.grpc-connector-trusted-proxy-hops"));
+            assertEquals("1048576", http.get("property.grpc-connector-max-message-bytes"));
+            assertEquals(String.valueOf(grpcPort), getAll(LISTENER).get("port"));
+
+            // 2. Domain running, second run: defaults, another port, admin port given;
+            //    values are updated and the domain is restarted.
+            List<String> second = new ArrayList<>(List.of(
+                    "install.sh", glassfishHome.toString(), "--domain=" + DOMAIN,
+                    "--port=" + grpcPort2, "--admin-port", String.valueOf(adminPort)));
+            second.addAll(jarOption);
+            out = script(second);
+            step("install.sh on the running domain done");
+            assertTrue(out.contains("updated network listener grpc-listener"), out);
+            assertTrue(out.contains("restarting domain"), out);
+            assertTrue(domainRunning(), "install.sh must leave a running domain running");
+
+            assertTrue(asadminOk("list-network-listeners").lines().anyMatch("grpc-listener"::equals));
+            assertTrue(asadminOk("list-protocols").lines().anyMatch("grpc-listener"::equals));
+            assertTrue(asadminOk("list-threadpools", "server").lines().anyMatch("grpc-thread-pool"::equals));
+            pool = getAll(POOL);
+            http = getAll(HTTP);
+            Map<String, String> listener = getAll(LISTENER);
+            assertEquals("64", pool.get("max-thread-pool-size"));
+            assertEquals("8", pool.get("min-thread-pool-size"));
+            assertEquals("true", http.get("comet-support-enabled"));
+            assertEquals("x-forwarded-proto", http.get("scheme-mapping"));
+            assertEquals("3900", http.get("timeout-seconds"));
+            assertEquals("true", http.get("http2-enabled"));
+            assertEquals("server", http.get("default-virtual-server"));
+            assertEquals("true", http.get("property.grpc-connector"));
+            assertEquals("1", http.get("property.grpc-connector-trusted-proxy-hops"));
+            assertEquals("16777216", http.get("property.grpc-connector-max-message-bytes"));
+            assertEquals(String.valueOf(grpcPort2), listener.get("port"));
+            assertEquals("grpc-listener", listener.get("protocol"));
+            assertEquals("grpc-thread-pool", listener.get("thread-pool"));
+            assertEquals("true", listener.get("enabled"));
+            assertTrue(accepts(grpcPort2), "the gRPC listener accepts connections on " + grpcPort2);
+
+            // 3. Uninstall on the running domain, twice.
+            out = script(List.of("uninstall.sh", glassfishHome.toString(), "--domain", DOMAIN));
+            step("uninstall.sh done");
+            assertTrue(out.contains("deleted network listener grpc-listener"), out);
+            assertTrue(out.contains("deleted protocol grpc-listener"), out);
+            assertTrue(out.contains("deleted thread pool grpc-thread-pool"), out);
+            out = script(List.of("uninstall.sh", glassfishHome.toString(), "--domain", DOMAIN,
+                    "--admin-port", String.valueOf(adminPort)));
+            assertTrue(out.contains("network listener grpc-listener not present"), out);
+            assertFalse(out.contains("restarting"), "nothing to remove, no restart: " + out);
+            assertTrue(domainRunning());
+
+            assertFalse(asadminOk("list-network-listeners").lines().anyMatch("grpc-listener"::equals));
+            assertFalse(asadminOk("list-protocols").lines().anyMatch("grpc-listener"::equals));
+            assertFalse(asadminOk("list-threadpools", "server").lines().anyMatch("grpc-thread-pool"::equals));
+            assertFalse(asadmin("get", HTTP + ".*").ok(), "protocol grpc-listener is gone");
+            assertFalse(Files.exists(moduleJar), "module jar removed");
+            assertFalse(accepts(grpcPort2), "nothing listens on " + grpcPort2 + " any more");
+            step("second uninstall.sh done");
+        } finally {
+            asadmin("stop-domain", DOMAIN);
+            asadmin("delete-domain", DOMAIN);
+            Files.deleteIfExists(moduleJar);
+            step("domain stopped and deleted");
+        }
+    }
+
+    // --- set-up -------------------------------------------------------------------
+
+    /** The unpacked zip may have lost the executable bits of the launch scripts. */
+    private void makeExecutable() throws IOException {
+        for (Path dir : List.of(glassfishHome.resolve("bin"), glassfishHome.resolve("glassfish/bin"))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> !p.toString().endsWith(".bat")).toList()) {
+                    var perms = Files.getPosixFilePermissions(f);
+                    perms.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE));
+                    Files.setPosixFilePermissions(f, perms);
+                }
+            }
+        }
+        assertTrue(Files.isExecutable(asadmin), asadmin + " must exist (unpacked by maven-dependency-plugin)");
+    }
+
+    private void createDomainOnFreePorts() throws Exception {
+        // A domain left behind by an interrupted run.
+        if (Files.isDirectory(glassfishHome.resolve("glassfish/domains/" + DOMAIN))) {
+            asadmin("stop-domain", DOMAIN);
+            asadmin("delete-domain", DOMAIN);
+        }
+        Random random = new Random();
+        for (int attempt = 0; attempt < 10; attempt++) {
+            int base = 20_000 + 100 * random.nextInt(400); // 20000 .. 59900
+            if (!allFree(base) || !free(base + 90) || !free(base + 91)) {
+                continue;
+            }
+            Result r = asadmin("create-domain", "--nopassword", "--portbase", String.valueOf(base), DOMAIN);
+            if (r.ok()) {
+                adminPort = base + 48;
+                grpcPort = base + 90;
+                grpcPort2 = base + 91;
+                return;
+            }
+            asadmin("delete-domain", DOMAIN);
+        }
+        fail("could not create a domain on free ports");
+    }
+
+    private static boolean allFree(int base) {
+        return Arrays.stream(PORTBASE_OFFSETS).allMatch(o -> free(base + o));
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Optional<Path> findConnectorJar() throws IOException {
+        if (!Files.isDirectory(connectorTarget)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(connectorTarget)) {
+            return files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("grpc-connector-") && n.endsWith(".jar")
+                        && !n.endsWith("-sources.jar") && !n.endsWith("-javadoc.jar") && !n.endsWith("-tests.jar");
+            }).max((a, b) -> {
+                try {
+                    return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+        }
+    }
+
+    private Path tinyJar() {
+        Path jar = workDir.resolve("tiny-connector.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry("README.txt"));
+            out.write("placeholder for the connector jar (install script test)\n".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+        return jar;
+    }
+
+    // --- running things ------------------------------------------------------------
+
+    private record Result(int exitCode, String output) {
+        boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    private boolean domainRunning() throws Exception {
+        String out = asadminOk("list-domains");
+        return out.lines().anyMatch(l -> l.startsWith(DOMAIN + " running"));
+    }
+
+    /** All attributes and properties below a dotted name, keyed by the rest of the name. */
+    private Map<String, String> getAll(String dotted) throws Exception {
+        String out = asadminOk("get", dotted + ".*");
+        Map<String, String> values = new TreeMap<>();
+        out.lines().filter(l -> l.startsWith(dotted + ".") && l.contains("=")).forEach(l -> {
+            int eq = l.indexOf('=');
+            values.put(l.substring(dotted.length() + 1, eq), l.substring(eq + 1));
+        });
+        return values;
+    }
+
+    private void step(String what) {
+        System.out.printf("[%5.1f s] %s%n", (System.nanoTime() - startNanos) / 1e9, what);
+    }
+
+    private String asadminOk(String... args) throws Exception {
+        Result r = asadmin(args);
+        if (!r.ok()) {
+            fail("asadmin " + String.join(" ", args) + " failed (" + r.exitCode() + "):\n" + r.output());
+        }
+        return r.output();
+    }
+
+    private Result asadmin(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(asadmin.toString(), "--interactive=false"));
+        if (adminPort != 0 && !List.of("create-domain", "delete-domain", "list-domains").contains(args[0])) {
+            cmd.add("--port");
+            cmd.add(String.valueOf(adminPort));
+        }
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    private String script(List<String> scriptAndArgs) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("bash");
+        cmd.add(scriptsDir.resolve(scriptAndArgs.get(0)).toString());
+        cmd.addAll(scriptAndArgs.subList(1, scriptAndArgs.size()));
+        Result r = run(cmd);
+        System.out.println(r.output());
+        if (!r.ok()) {
+            fail(String.join(" ", cmd) + " failed (" + r.exitCode() + "):\n" + r.output());
+        }
+        return r.output();
+    }
+
+    private Result run(List<String> cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("JAVA_HOME", javaHome);
+        env.put("AS_JAVA", javaHome);
+        env.keySet().removeIf(k -> k.startsWith("AS_ADMIN_"));
+        Path log = Files.createTempFile(workDir, "cmd", ".log");
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroyForcibly();
+            fail(String.join(" ", cmd) + " did not finish within " + COMMAND_TIMEOUT_SECONDS + " s:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        Files.delete(log);
+        return new Result(p.exitValue(), output);
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set (run the test through Maven)");
+        }
+        return value;
+    }
+}
