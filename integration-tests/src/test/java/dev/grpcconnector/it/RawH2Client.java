@@ -1,0 +1,440 @@
+package dev.grpcconnector.it;
+
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A tiny hand-made HTTP/2 client (h2c, prior knowledge) for what grpc-java will not send:
+ * CR/LF/NUL in header values, broken gRPC framing, plain non-gRPC h2 requests.
+ *
+ * <p>It encodes header blocks itself (literal, never indexed, no Huffman), so any byte
+ * goes out as given; it decodes the server's header blocks with grpc-netty-shaded's HPACK
+ * decoder. One thread only.
+ */
+public final class RawH2Client implements Closeable {
+
+    static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PUSH_PROMISE = 5, PING = 6, GOAWAY = 7,
+            WINDOW_UPDATE = 8, CONTINUATION = 9;
+    static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 0x8, PRIORITY = 0x20;
+    private static final int MAX_FRAME = 16384;
+    private static final int OUR_WINDOW = 16 * 1024 * 1024;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false, false, 1 << 20);
+    private final Map<Integer, StreamResult> streams = new HashMap<>();
+    private final int port;
+    private int nextStreamId = 1;
+    private long pendingTableSizeUpdate = -1;
+    private String goaway;
+    private boolean eof;
+    private long connectionUnacked;
+
+    private RawH2Client(int port) throws IOException {
+        this.port = port;
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65536));
+        out = socket.getOutputStream();
+        out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        // SETTINGS: ENABLE_PUSH=0, INITIAL_WINDOW_SIZE=16 MiB
+        byte[] settings = {0, 2, 0, 0, 0, 0, 0, 4, (byte) (OUR_WINDOW >>> 24), (byte) (OUR_WINDOW >>> 16),
+                (byte) (OUR_WINDOW >>> 8), (byte) OUR_WINDOW};
+        frame(SETTINGS, 0, 0, settings);
+        windowUpdate(0, 256 * 1024 * 1024);
+        out.flush();
+    }
+
+    public static RawH2Client connect(int port) {
+        try {
+            return new RawH2Client(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    public int newStreamId() {
+        int id = nextStreamId;
+        nextStreamId += 2;
+        return id;
+    }
+
+    public String goaway() {
+        return goaway;
+    }
+
+    // ----------------------------------------------------------------------- sending
+
+    /** Headers for a gRPC call to HttpService/Handle, before the Envoy metadata. */
+    public List<String[]> grpcHeaders(String fullMethod) {
+        List<String[]> h = new ArrayList<>();
+        h.add(new String[] {":method", "POST"});
+        h.add(new String[] {":scheme", "http"});
+        h.add(new String[] {":path", "/" + fullMethod});
+        h.add(new String[] {":authority", "127.0.0.1:" + port});
+        h.add(new String[] {"content-type", "application/grpc"});
+        h.add(new String[] {"te", "trailers"});
+        return h;
+    }
+
+    /** Sends one header block (HEADERS plus CONTINUATION frames as needed). */
+    public void headers(int streamId, List<String[]> headers, boolean endStream) {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        if (pendingTableSizeUpdate >= 0) {
+            writeInt(block, 0x20, 5, pendingTableSizeUpdate);
+            pendingTableSizeUpdate = -1;
+        }
+        for (String[] h : headers) {
+            block.write(0x00); // literal header field without indexing, new name
+            writeString(block, h[0].getBytes(StandardCharsets.UTF_8));
+            writeString(block, h[1].getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] b = block.toByteArray();
+        int off = 0;
+        boolean first = true;
+        do {
+            int n = Math.min(MAX_FRAME, b.length - off);
+            boolean last = off + n == b.length;
+            int flags = (last ? END_HEADERS : 0) | (first && endStream ? END_STREAM : 0);
+            frame(first ? HEADERS : CONTINUATION, flags, streamId, java.util.Arrays.copyOfRange(b, off, off + n));
+            off += n;
+            first = false;
+        } while (off < b.length);
+        flush();
+    }
+
+    /** Sends bytes as DATA frames (at most 16 KiB each). Ignores the peer's flow control: keep it small. */
+    public void data(int streamId, byte[] data, boolean endStream) {
+        int off = 0;
+        do {
+            int n = Math.min(MAX_FRAME, data.length - off);
+            boolean last = off + n == data.length;
+            frame(DATA, last && endStream ? END_STREAM : 0, streamId, java.util.Arrays.copyOfRange(data, off, off + n));
+            off += n;
+        } while (off < data.length);
+        flush();
+    }
+
+    /** A gRPC length-prefixed message. */
+    public static byte[] grpcFrame(boolean compressed, byte[] message) {
+        return grpcFrame(compressed, message.length, message);
+    }
+
+    /** A gRPC message prefix declaring {@code declaredLength}, followed by {@code payload} (may be shorter). */
+    public static byte[] grpcFrame(boolean compressed, int declaredLength, byte[] payload) {
+        byte[] f = new byte[5 + payload.length];
+        f[0] = (byte) (compressed ? 1 : 0);
+        f[1] = (byte) (declaredLength >>> 24);
+        f[2] = (byte) (declaredLength >>> 16);
+        f[3] = (byte) (declaredLength >>> 8);
+        f[4] = (byte) declaredLength;
+        System.arraycopy(payload, 0, f, 5, payload.length);
+        return f;
+    }
+
+    public void frame(int type, int flags, int streamId, byte[] payload) {
+        try {
+            byte[] head = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
+                    (byte) type, (byte) flags, (byte) (streamId >>> 24), (byte) (streamId >>> 16),
+                    (byte) (streamId >>> 8), (byte) streamId};
+            out.write(head);
+            out.write(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void windowUpdate(int streamId, int increment) {
+        frame(WINDOW_UPDATE, 0, streamId, new byte[] {(byte) (increment >>> 24), (byte) (increment >>> 16),
+                (byte) (increment >>> 8), (byte) increment});
+    }
+
+    private static void writeString(ByteArrayOutputStream b, byte[] s) {
+        writeInt(b, 0x00, 7, s.length);
+        b.writeBytes(s);
+    }
+
+    private static void writeInt(ByteArrayOutputStream b, int firstByteBits, int prefixBits, long value) {
+        int max = (1 << prefixBits) - 1;
+        if (value < max) {
+            b.write(firstByteBits | (int) value);
+            return;
+        }
+        b.write(firstByteBits | max);
+        value -= max;
+        while (value >= 128) {
+            b.write((int) (value % 128 + 128));
+            value /= 128;
+        }
+        b.write((int) value);
+    }
+
+    // --------------------------------------------------------------------- receiving
+
+    /** What came back on one stream. */
+    public static final class StreamResult {
+        public final List<String[]> headers = new ArrayList<>();
+        public final List<String[]> trailers = new ArrayList<>();
+        public final ByteArrayOutputStream data = new ByteArrayOutputStream();
+        public int headerBlocks;
+        public int dataFrames;
+        public Integer rstCode;
+        public boolean ended;
+        public String connectionError;
+        /** END_STREAM came on the first header block, with no DATA: a trailers-only response. */
+        public boolean trailersOnly;
+
+        public String header(String name) {
+            for (String[] h : headers) {
+                if (h[0].equals(name)) {
+                    return h[1];
+                }
+            }
+            return null;
+        }
+
+        /** grpc-status from the trailers, or from the headers of a trailers-only response. */
+        public String grpcStatus() {
+            return find(trailersOnly ? headers : trailers, "grpc-status");
+        }
+
+        public String grpcMessage() {
+            String m = find(trailersOnly ? headers : trailers, "grpc-message");
+            return m == null ? null : java.net.URLDecoder.decode(m.replace("+", "%2B"), StandardCharsets.UTF_8);
+        }
+
+        private static String find(List<String[]> list, String name) {
+            for (String[] h : list) {
+                if (h[0].equals(name)) {
+                    return h[1];
+                }
+            }
+            return null;
+        }
+
+        public byte[] bytes() {
+            return data.toByteArray();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder("StreamResult{headers=");
+            headers.forEach(h -> b.append(h[0]).append('=').append(h[1]).append(' '));
+            b.append(", trailers=");
+            trailers.forEach(h -> b.append(h[0]).append('=').append(h[1]).append(' '));
+            b.append(", data=").append(data.size()).append(" bytes, headerBlocks=").append(headerBlocks)
+                    .append(", ended=").append(ended).append(", rst=").append(rstCode)
+                    .append(", trailersOnly=").append(trailersOnly);
+            if (connectionError != null) {
+                b.append(", connectionError=").append(connectionError);
+            }
+            return b.append('}').toString();
+        }
+    }
+
+    /** Reads frames until the stream ends (END_STREAM or RST_STREAM), the connection fails, or time runs out. */
+    public StreamResult await(int streamId, Duration timeout) {
+        StreamResult r = streams.computeIfAbsent(streamId, k -> new StreamResult());
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            while (!r.ended && r.rstCode == null && r.connectionError == null) {
+                if (eof || goaway != null && lastStreamOf(goaway) < streamId) {
+                    r.connectionError = eof ? "connection closed " + (goaway == null ? "without GOAWAY" : "after GOAWAY " + goaway)
+                            : "GOAWAY " + goaway;
+                    break;
+                }
+                long left = Duration.between(Instant.now(), deadline).toMillis();
+                if (left <= 0) {
+                    throw new AssertionError("no end of stream " + streamId + " within " + timeout + ": " + r);
+                }
+                socket.setSoTimeout((int) left);
+                try {
+                    readFrame();
+                } catch (SocketTimeoutException e) {
+                    throw new AssertionError("no end of stream " + streamId + " within " + timeout + ": " + r);
+                } catch (EOFException e) {
+                    eof = true;
+                } catch (IOException e) {
+                    eof = true;
+                    r.connectionError = e.toString();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return r;
+    }
+
+    private static int lastStreamOf(String goaway) {
+        return Integer.parseInt(goaway.substring(goaway.indexOf("last=") + 5, goaway.indexOf(',')));
+    }
+
+    private int headerStream;
+    private int headerFlags;
+    private ByteArrayOutputStream headerBlock;
+
+    private void readFrame() throws IOException {
+        int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int streamId = in.readInt() & 0x7fffffff;
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        switch (type) {
+            case DATA -> {
+                StreamResult r = streams.computeIfAbsent(streamId, k -> new StreamResult());
+                int off = 0, end = payload.length;
+                if ((flags & PADDED) != 0) {
+                    end -= payload[0] & 0xff;
+                    off = 1;
+                }
+                r.data.write(payload, off, end - off);
+                r.dataFrames++;
+                if ((flags & END_STREAM) != 0) {
+                    r.ended = true;
+                }
+                if (length > 0) {
+                    connectionUnacked += length;
+                    if (connectionUnacked > 64 * 1024 * 1024) {
+                        windowUpdate(0, (int) connectionUnacked);
+                        connectionUnacked = 0;
+                    }
+                    if ((flags & END_STREAM) == 0) {
+                        windowUpdate(streamId, length);
+                    }
+                    flush();
+                }
+            }
+            case HEADERS -> {
+                int off = 0, end = payload.length;
+                if ((flags & PADDED) != 0) {
+                    end -= payload[0] & 0xff;
+                    off = 1;
+                }
+                if ((flags & PRIORITY) != 0) {
+                    off += 5;
+                }
+                headerStream = streamId;
+                headerFlags = flags;
+                headerBlock = new ByteArrayOutputStream();
+                headerBlock.write(payload, off, end - off);
+                if ((flags & END_HEADERS) != 0) {
+                    headerBlockDone();
+                }
+            }
+            case CONTINUATION -> {
+                headerBlock.write(payload, 0, payload.length);
+                if ((flags & END_HEADERS) != 0) {
+                    headerBlockDone();
+                }
+            }
+            case RST_STREAM -> streams.computeIfAbsent(streamId, k -> new StreamResult()).rstCode =
+                    ((payload[0] & 0xff) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
+            case SETTINGS -> {
+                if ((flags & ACK) == 0) {
+                    for (int i = 0; i + 6 <= payload.length; i += 6) {
+                        int id = ((payload[i] & 0xff) << 8) | (payload[i + 1] & 0xff);
+                        long value = ((long) (payload[i + 2] & 0xff) << 24) | ((payload[i + 3] & 0xff) << 16)
+                                | ((payload[i + 4] & 0xff) << 8) | (payload[i + 5] & 0xff);
+                        if (id == 1 && value < 4096) {
+                            pendingTableSizeUpdate = value; // we never index, but say so as RFC 7541 4.2 wants
+                        }
+                    }
+                    frame(SETTINGS, ACK, 0, new byte[0]);
+                    flush();
+                }
+            }
+            case PING -> {
+                if ((flags & ACK) == 0) {
+                    frame(PING, ACK, 0, payload);
+                    flush();
+                }
+            }
+            case GOAWAY -> {
+                int last = ((payload[0] & 0x7f) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
+                int code = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
+                goaway = "last=" + last + ", code=" + code + ", debug=" + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8);
+            }
+            default -> {
+                // WINDOW_UPDATE, PRIORITY, unknown: nothing to do (we send little)
+            }
+        }
+    }
+
+    private void headerBlockDone() throws IOException {
+        StreamResult r = streams.computeIfAbsent(headerStream, k -> new StreamResult());
+        List<String[]> decoded = new ArrayList<>();
+        ByteBuf buf = Unpooled.wrappedBuffer(headerBlock.toByteArray());
+        try {
+            Http2Headers h = decoder.decodeHeaders(headerStream, buf);
+            h.forEach(e -> decoded.add(new String[] {e.getKey().toString().toLowerCase(Locale.ROOT), e.getValue().toString()}));
+        } catch (Http2Exception e) {
+            throw new IOException("HPACK decoding failed: " + e, e);
+        } finally {
+            buf.release();
+        }
+        boolean informational = false;
+        for (String[] h : decoded) {
+            if (h[0].equals(":status") && h[1].startsWith("1")) {
+                informational = true;
+            }
+        }
+        if (informational) {
+            return;
+        }
+        r.headerBlocks++;
+        if (r.headerBlocks == 1) {
+            r.headers.addAll(decoded);
+            if ((headerFlags & END_STREAM) != 0 && r.dataFrames == 0) {
+                r.trailersOnly = true;
+            }
+        } else {
+            r.trailers.addAll(decoded);
+        }
+        if ((headerFlags & END_STREAM) != 0) {
+            r.ended = true;
+        }
+        headerBlock = null;
+    }
+}
