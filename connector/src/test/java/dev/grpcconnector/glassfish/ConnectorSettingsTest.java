@@ -1,0 +1,98 @@
+package dev.grpcconnector.glassfish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link ConnectorSettings#from}: the listener properties. */
+class ConnectorSettingsTest {
+
+    private static ConnectorSettings from(String... keysAndValues) {
+        Map<String, String> properties = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return ConnectorSettings.from(properties::get);
+    }
+
+    @Test
+    void defaults() {
+        ConnectorSettings settings = from();
+        assertFalse(settings.enabled());
+        assertEquals(1, settings.trustedProxyHops());
+        assertEquals(16 * 1024 * 1024, settings.maxMessageBytes());
+        assertEquals(ConnectorSettings.DEFAULT_TRUSTED_PROXY_HOPS, settings.trustedProxyHops());
+        assertEquals(ConnectorSettings.DEFAULT_MAX_MESSAGE_BYTES, settings.maxMessageBytes());
+    }
+
+    @Test
+    void propertyNames() {
+        assertEquals("grpc-connector", ConnectorSettings.ENABLED);
+        assertEquals("grpc-connector-trusted-proxy-hops", ConnectorSettings.TRUSTED_PROXY_HOPS);
+        assertEquals("grpc-connector-max-message-bytes", ConnectorSettings.MAX_MESSAGE_BYTES);
+    }
+
+    @Test
+    void values() {
+        ConnectorSettings settings = from(ConnectorSettings.ENABLED, "true", ConnectorSettings.TRUSTED_PROXY_HOPS, "2",
+                ConnectorSettings.MAX_MESSAGE_BYTES, "1048576");
+        assertEquals(new ConnectorSettings(true, 2, 1048576), settings);
+    }
+
+    @Test
+    void boundaryValues() {
+        assertEquals(0, from(ConnectorSettings.TRUSTED_PROXY_HOPS, "0").trustedProxyHops());
+        assertEquals(1, from(ConnectorSettings.MAX_MESSAGE_BYTES, "1").maxMessageBytes());
+        assertEquals(Integer.MAX_VALUE, from(ConnectorSettings.MAX_MESSAGE_BYTES, "2147483647").maxMessageBytes());
+    }
+
+    @Test
+    void surroundingSpacesAndBlankValues() {
+        assertEquals(3, from(ConnectorSettings.TRUSTED_PROXY_HOPS, " 3 ").trustedProxyHops());
+        assertEquals(1, from(ConnectorSettings.TRUSTED_PROXY_HOPS, "").trustedProxyHops());
+        assertEquals(16 * 1024 * 1024, from(ConnectorSettings.MAX_MESSAGE_BYTES, "   ").maxMessageBytes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "TRUE", "True"})
+    void enabled(String value) {
+        assertTrue(from(ConnectorSettings.ENABLED, value).enabled());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"false", "", "yes", "1", "on"})
+    void notEnabled(String value) {
+        assertFalse(from(ConnectorSettings.ENABLED, value).enabled());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "abc", "1.5", "2147483648", "0x10", "1e3", "one"})
+    void invalidTrustedProxyHops(String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> from(ConnectorSettings.TRUSTED_PROXY_HOPS, value));
+        assertTrue(e.getMessage().contains(ConnectorSettings.TRUSTED_PROXY_HOPS), e.getMessage());
+        assertTrue(e.getMessage().contains(value), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-5", "abc", "16MB", "99999999999"})
+    void invalidMaxMessageBytes(String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> from(ConnectorSettings.MAX_MESSAGE_BYTES, value));
+        assertTrue(e.getMessage().contains(ConnectorSettings.MAX_MESSAGE_BYTES), e.getMessage());
+        assertTrue(e.getMessage().contains(value), e.getMessage());
+    }
+
+    @Test
+    void oneInvalidValueFailsTheWholeConfiguration() {
+        assertThrows(IllegalArgumentException.class, () -> from(ConnectorSettings.ENABLED, "true",
+                ConnectorSettings.TRUSTED_PROXY_HOPS, "1", ConnectorSettings.MAX_MESSAGE_BYTES, "0"));
+    }
+}
