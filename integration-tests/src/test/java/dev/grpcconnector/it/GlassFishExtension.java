@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * shutdown hook, for runs that end otherwise.
  *
  * <p>When a test fails, the WARNING and SEVERE records GlassFish logged while it ran are
- * printed (to the test's output file under target/failsafe-reports).
+ * printed with the test output.
  */
 public final class GlassFishExtension implements BeforeAllCallback, BeforeEachCallback, TestWatcher, ParameterResolver {
 
@@ -36,7 +36,7 @@ public final class GlassFishExtension implements BeforeAllCallback, BeforeEachCa
         if (from == null) {
             return;
         }
-        String problems = server(context).serverProblemsSince(from, 120);
+        String problems = server(context).serverProblemsSince(from, 60);
         if (!problems.isBlank()) {
             System.out.println("=== server.log WARNING/SEVERE records during " + context.getDisplayName() + ":\n" + problems);
         }

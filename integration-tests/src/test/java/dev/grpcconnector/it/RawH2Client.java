@@ -59,7 +59,9 @@ public final class RawH2Client implements Closeable {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65536));
-        out = socket.getOutputStream();
+        // Buffered: the preface, our SETTINGS and the first WINDOW_UPDATE leave in one write,
+        // as real clients send them.
+        out = new java.io.BufferedOutputStream(socket.getOutputStream(), 65536);
         out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         // SETTINGS: ENABLE_PUSH=0, INITIAL_WINDOW_SIZE=16 MiB
         byte[] settings = {0, 2, 0, 0, 0, 0, 0, 4, (byte) (OUR_WINDOW >>> 24), (byte) (OUR_WINDOW >>> 16),
