@@ -68,13 +68,32 @@ gf_value() {
   printf '%s' "${line#*=}"
 }
 
-# Runs asadmin, prints its output only when it fails, then dies.
+# Runs asadmin, prints (the end of) its output only when it fails, then dies.
 gf_do() {
-  local out
+  local out log_lines=0
+  if [[ $1 == start-domain && -f $DOMAIN_DIR/logs/server.log ]]; then
+    log_lines=$(wc -l <"$DOMAIN_DIR/logs/server.log")
+  fi
   if ! out=$(gf "$@" 2>&1); then
-    printf '%s\n' "$out" >&2
+    if [[ $1 == start-domain ]]; then
+      # Its output repeats the whole start-up log: the errors are what matters.
+      printf '%s\n' "$out" | head -n 3 >&2
+      show_startup_errors "$log_lines"
+    else
+      printf '%s\n' "$out" | tail -n 30 >&2
+    fi
     die "asadmin $1 failed (see above)"
   fi
+}
+
+# After a failed start: the SEVERE records written since line $1 of server.log.
+show_startup_errors() {
+  local log=$DOMAIN_DIR/logs/server.log
+  [[ -f $log ]] || return 0
+  printf '%s: errors in %s:\n' "$PROG" "$log" >&2
+  tail -n "+$(($1 + 1))" "$log" | grep -A 3 -E '\[SEVERE\]|\|SEVERE\|' |
+    grep -vE '^[[:space:]]+at |^--$' | tail -n 20 >&2 || true
+  printf '%s: hint: an invalid grpc-connector-* property stops the server from starting; uninstall.sh removes the module first and so repairs such a domain\n' "$PROG" >&2
 }
 
 # Something accepts TCP connections on 127.0.0.1:PORT.
@@ -149,7 +168,11 @@ gf_leave_as_found() {
   fi
 }
 
+# stop-domain + start-domain rather than restart-domain: when the new server
+# process dies during start-up, 'asadmin restart-domain' of GlassFish 8.0.0
+# waits for its pid file for ever, while start-domain reports the failure.
 gf_restart() {
-  log "restarting domain '$DOMAIN' so that the module change takes effect"
-  gf_do restart-domain "$DOMAIN"
+  log "restarting domain '$DOMAIN' so that the change of module and listener takes effect"
+  gf_do stop-domain "$DOMAIN"
+  gf_do start-domain "$DOMAIN"
 }

@@ -63,6 +63,18 @@ log "GlassFish: $GLASSFISH_HOME, domain '$DOMAIN' (admin port $ADMIN_PORT, $([[ 
 
 changed=false
 
+# The module goes first: a running server keeps the loaded copy until it is
+# restarted, and a stopped domain whose connector settings stop it from
+# starting (e.g. an invalid property value) starts again without it.
+MODULE_JAR=$GLASSFISH_HOME/glassfish/modules/$MODULE_JAR_NAME
+if [[ -e $MODULE_JAR ]]; then
+  rm -f "$MODULE_JAR"
+  log "removed module $MODULE_JAR"
+  changed=true
+else
+  log "module $MODULE_JAR not present"
+fi
+
 # A stopped domain whose domain.xml never mentions our names has nothing to
 # remove: do not start it just to find that out.
 if [[ $WAS_RUNNING == false ]] &&
@@ -92,15 +104,6 @@ else
   else
     log "thread pool $POOL_NAME not present"
   fi
-fi
-
-MODULE_JAR=$GLASSFISH_HOME/glassfish/modules/$MODULE_JAR_NAME
-if [[ -e $MODULE_JAR ]]; then
-  rm -f "$MODULE_JAR"
-  log "removed module $MODULE_JAR"
-  changed=true
-else
-  log "module $MODULE_JAR not present"
 fi
 
 if [[ $WAS_RUNNING == true ]]; then
