@@ -3,6 +3,10 @@ package dev.grpcconnector.grizzly;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.wire.GrpcMessageText;
 import dev.grpcconnector.wire.GrpcStatus;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.WriteResult;
@@ -13,34 +17,46 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.HttpTrailer;
+import org.glassfish.grizzly.http2.Http2Stream;
 import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.threadpool.Threads;
 
 /**
- * Ends gRPC responses on a Grizzly HTTP/2 stream, working around two Grizzly 5.0.0
- * defects (see docs/architecture.md, "Grizzly defects"):
+ * Writes the messages of a gRPC response on a Grizzly HTTP/2 stream and ends it with
+ * trailers, working around Grizzly 5.0.0's handling of trailers (docs/architecture.md,
+ * "Grizzly defects" 2 and 3).
  *
- * <ul>
- *   <li><b>Trailers lost after a large body.</b> When a trailer record is queued behind
- *       data that does not fit the peer's stream window, Grizzly's
- *       {@code DefaultOutputSink} drops the trailers and the stream hangs. So the last
- *       message is written on its own and the trailers only from its completion handler,
- *       when the data has left the stream's queue.</li>
- *   <li><b>{@code ResponseCompleteEvent} closes the stream.</b> {@code Http2ServerFilter}
- *       closes the stream (an empty DATA frame with END_STREAM) when that event passes;
- *       trailers written later are refused. {@link #onResponseComplete} therefore
- *       suspends the event while trailers are pending and {@link #trailersQueued} resumes
- *       it, on whichever thread queued them.</li>
- * </ul>
+ * <p><b>Why the last write waits.</b> When trailers are written while data of the
+ * stream still waits for the peer's flow-control window, {@code DefaultOutputSink}
+ * queues the trailer record behind that data but also sends the trailers at once, so
+ * they overtake the data and the client drops its tail after END_STREAM; in other
+ * interleavings the trailers never leave and the stream hangs. Its own flush barrier
+ * ({@code FlushEvent}) does not fire in that state either. The trailers cannot be written
+ * later from a completion handler: once the last write returns, GlassFish fires
+ * {@code ResponseCompleteEvent} (on which {@code Http2ServerFilter} closes the stream) and
+ * recycles the request and response packets, which Grizzly then reuses for other
+ * streams. So {@link #finish} counts this call's data writes itself, blocks the writing
+ * thread until the completion handler of every one has run (all data handed to the
+ * connection), and only then writes the trailers, still on that thread, before the
+ * packets are recycled.
  *
- * <p>One instance per call. The completion handler of the last data write may run on a
- * selector thread; the event arrives on the application's thread; the lock below is the
- * only state they share.
+ * <p>The thread that blocks is the one finishing the response: a worker thread the
+ * connector dispatched the request to, or the application's own thread for an async
+ * request. It waits as a blocking servlet write waits for a slow client. It must never be
+ * a Grizzly selector thread, which reads the window updates that release the wait:
+ * Grizzly runs non-blocking write callbacks ({@code WriteListener.onWritePossible},
+ * its own static-file handler) there. A response finished on a selector thread while
+ * data is still in flight therefore cannot end correctly; it is reset with a log line
+ * rather than truncated silently. Servlet responses written with blocking I/O, and
+ * async responses finished from application threads, are not affected. A wait also
+ * gives up after {@link #WRITE_TIMEOUT_SECONDS} without progress and resets the stream.
  */
 final class GrpcResponder {
+    static final long WRITE_TIMEOUT_SECONDS = 60;
+    private static final Logger LOG = Logger.getLogger(GrpcResponder.class.getName());
+
     private final HttpResponsePacket response;
-    private boolean lastWriteSeen;
-    private boolean trailersQueued;
-    private FilterChainContext heldCompleteEvent;
+    private int writesInFlight;
 
     GrpcResponder(HttpResponsePacket response) {
         this.response = response;
@@ -67,93 +83,133 @@ final class GrpcResponder {
     }
 
     /**
-     * Writes the last message (if any) and then the trailers.
+     * Lets a message (not the last), in a buffer of its own, go on down the chain as
+     * {@code ctx}'s message, with a completion handler that counts it.
+     */
+    NextAction send(FilterChainContext ctx, Buffer message) {
+        ctx.setMessage(HttpContent.builder(response).content(message).last(false).build());
+        FilterChainContext.TransportContext transport = ctx.getTransportContext();
+        transport.setCompletionHandler(tracked(transport.getCompletionHandler()));
+        // The application's cloner copies the application's own buffer when a write has
+        // to wait; the message is a fresh buffer of the connector's, nothing to clone.
+        transport.setMessageCloner(null);
+        return ctx.getInvokeAction();
+    }
+
+    /**
+     * Writes the last message (if any), waits until every message has been written,
+     * then writes the trailers.
      *
-     * @param lastMessage a complete gRPC frame, or {@code null} for none
-     * @param original the completion handler of the application's last write, told when
-     *     the trailers are written
+     * @param lastMessage a complete gRPC frame in a buffer of its own, or {@code null}
+     * @param original the completion handler of the application's last write
      * @param ownResponse true when no application produced this response, so nobody else
-     *     will send the {@code ResponseCompleteEvent}: it is sent once the trailers are queued
+     *     sends the {@code ResponseCompleteEvent}: it is sent after the trailers
      */
     NextAction finish(FilterChainContext ctx, Buffer lastMessage, GrpcStatus status, String message,
             CompletionHandler<WriteResult> original, boolean ownResponse) {
-        synchronized (this) {
-            lastWriteSeen = true;
+        if (lastMessage != null) {
+            ctx.write(null, HttpContent.builder(response).content(lastMessage).last(false).build(), tracked(null));
+        } else if (!response.isCommitted()) {
+            ctx.write(response);
         }
-        FilterChainContext trailerWriter = ctx.copy();
-        Runnable trailers = () -> {
+        if (awaitWrites()) {
             HttpTrailer.Builder trailer = HttpTrailer.builder(response).content(Buffers.EMPTY_BUFFER).last(true)
                     .header("grpc-status", status.wireValue());
             if (message != null) {
                 trailer.header("grpc-message", GrpcMessageText.percentEncode(message));
             }
-            trailerWriter.write(trailer.build(), original);
-            trailersQueued(trailerWriter, ownResponse);
-        };
-        if (lastMessage == null) {
-            if (!response.isCommitted()) {
-                ctx.write(response);
-            }
-            trailers.run();
+            ctx.write(trailer.build(), original);
         } else {
-            ctx.write(null, HttpContent.builder(response).content(lastMessage).last(false).build(),
-                    new CompletionHandler<>() {
-                        // The stream failed before the trailers could go (the client
-                        // reset it): nothing more can be sent, release the event.
-                        @Override
-                        public void cancelled() {
-                            trailersQueued(trailerWriter, ownResponse);
-                        }
-
-                        @Override
-                        public void failed(Throwable throwable) {
-                            trailersQueued(trailerWriter, ownResponse);
-                            if (original != null) {
-                                original.failed(throwable);
-                            }
-                        }
-
-                        @Override
-                        public void completed(WriteResult result) {
-                            trailers.run();
-                        }
-
-                        @Override
-                        public void updated(WriteResult result) {
-                        }
-                    }, ctx.getTransportContext().getMessageCloner());
+            abort(original);
+        }
+        if (ownResponse) {
+            ctx.notifyDownstream(HttpServerFilter.RESPONSE_COMPLETE_EVENT);
         }
         return ctx.getStopAction();
     }
 
-    /**
-     * Lets the {@code ResponseCompleteEvent} pass unless the trailers of a finished
-     * response are still waiting for its data to flush; then holds it until they are queued.
-     */
-    NextAction onResponseComplete(FilterChainContext ctx) {
-        synchronized (this) {
-            if (!lastWriteSeen || trailersQueued) {
-                return ctx.getInvokeAction();
+    private synchronized boolean awaitWrites() {
+        if (writesInFlight > 0 && Threads.isService()) {
+            return false;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS);
+        try {
+            while (writesInFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                int before = writesInFlight;
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+                if (writesInFlight < before) {
+                    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS);
+                }
             }
-            heldCompleteEvent = ctx;
-            NextAction suspend = ctx.getSuspendAction();
-            ctx.suspend();
-            return suspend;
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
-    private void trailersQueued(FilterChainContext trailerWriter, boolean ownResponse) {
-        FilterChainContext held;
+    private void abort(CompletionHandler<WriteResult> original) {
+        IOException reason = new IOException(Threads.isService()
+                ? "response finished on a Grizzly selector thread while data was still in flight; stream reset instead of sending trailers"
+                : "no response data written for " + WRITE_TIMEOUT_SECONDS + " s; stream reset instead of sending trailers");
+        LOG.log(Level.WARNING, "gRPC response for {0}: {1}", new Object[] {response.getRequest().getRequestURI(), reason.getMessage()});
+        Http2Stream stream = Http2Stream.getStreamFor(response);
+        if (stream != null) {
+            stream.terminateWithReason(reason);
+        }
+        if (original != null) {
+            original.failed(reason);
+        }
+    }
+
+    private CompletionHandler<WriteResult> tracked(CompletionHandler<WriteResult> original) {
         synchronized (this) {
-            trailersQueued = true;
-            held = heldCompleteEvent;
-            heldCompleteEvent = null;
+            writesInFlight++;
         }
-        if (ownResponse) {
-            trailerWriter.notifyDownstream(HttpServerFilter.RESPONSE_COMPLETE_EVENT);
-        }
-        if (held != null) {
-            held.resumeNext();
+        return new CompletionHandler<>() {
+            @Override
+            public void completed(WriteResult result) {
+                if (original != null) {
+                    original.completed(result);
+                }
+                writeDone();
+            }
+
+            // A failed write means the stream is gone (the client reset it or the
+            // connection closed); the trailers will be refused, nothing waits longer.
+            @Override
+            public void failed(Throwable throwable) {
+                if (original != null) {
+                    original.failed(throwable);
+                }
+                writeDone();
+            }
+
+            @Override
+            public void cancelled() {
+                if (original != null) {
+                    original.cancelled();
+                }
+                writeDone();
+            }
+
+            @Override
+            public void updated(WriteResult result) {
+                if (original != null) {
+                    original.updated(result);
+                }
+            }
+        };
+    }
+
+    private synchronized void writeDone() {
+        writesInFlight--;
+        if (writesInFlight == 0) {
+            notifyAll();
         }
     }
 }

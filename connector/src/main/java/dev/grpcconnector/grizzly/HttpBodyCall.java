@@ -153,10 +153,13 @@ final class HttpBodyCall {
             if (kind == Kind.HEALTH_CHECK) {
                 byte[] answer = health.check(frame);
                 closed = true;
-                HttpResponsePacket response = request.getResponse();
-                response.setStatus(200);
-                response.setContentType(ResponseTranslator.grpcContentType());
-                return responder.finish(ctx, Buffers.wrap(memory(ctx), answer), GrpcStatus.OK, null, null, true);
+                return onWorker(ctx, () -> {
+                    HttpResponsePacket response = request.getResponse();
+                    response.setStatus(200);
+                    response.setContentType(ResponseTranslator.grpcContentType());
+                    responder.finish(ctx, Buffers.wrap(memory(ctx), answer), GrpcStatus.OK, null, null, true);
+                    ctx.resume(ctx.getStopAction());
+                });
             }
             HttpBodyMessage body = HttpBodyMessage.decode(frame);
             return dispatch(ctx, body.contentType(), List.of(body), body.dataLength(), true);
@@ -200,17 +203,26 @@ final class HttpBodyCall {
     /** Sends {@code content} on to the container, off the connection's reading thread. */
     private NextAction pass(FilterChainContext ctx, HttpContent content) {
         ctx.setMessage(content);
-        Executor workers = ctx.getConnection().getTransport().getWorkerThreadPool();
-        if (ctx.getTransportContext().isBlocking() || workers == null) {
+        if (ctx.getTransportContext().isBlocking()) {
             return ctx.getInvokeAction();
         }
+        return onWorker(ctx, ctx::resumeNext);
+    }
+
+    /**
+     * Suspends {@code ctx} and runs {@code work} on the listener's worker pool, which must
+     * resume or finish the context. Grizzly delivers the stream's next DATA only once this
+     * read event is complete, so the order of a stream's reads is kept.
+     */
+    private NextAction onWorker(FilterChainContext ctx, Runnable work) {
+        Executor workers = ctx.getConnection().getTransport().getWorkerThreadPool();
         NextAction suspend = ctx.getSuspendAction();
         ctx.suspend();
         try {
-            workers.execute(ctx::resumeNext);
+            workers.execute(work);
         } catch (RejectedExecutionException e) {
             LOG.log(Level.FINE, "worker pool saturated, running {0} on the reading thread", grpcPath);
-            ctx.resumeNext();
+            work.run();
         }
         return suspend;
     }
@@ -296,19 +308,16 @@ final class HttpBodyCall {
             ctx.setMessage(response);
             return ctx.getInvokeAction();
         }
-        ctx.setMessage(HttpContent.builder(response).content(frame).last(false).build());
-        return ctx.getInvokeAction();
+        return responder.send(ctx, frame);
     }
 
-    NextAction onResponseComplete(FilterChainContext ctx) {
-        return responder.onResponseComplete(ctx);
-    }
-
-    /** One gRPC message: prefix and HttpBody fields, then the data bytes as they are. */
+    /** One gRPC message: prefix and HttpBody fields, then the data bytes, in one heap buffer. */
     private static Buffer frame(MemoryManager memory, String contentType, Buffer data) {
         byte[] header = HttpBodyMessage.frameHeader(contentType.getBytes(StandardCharsets.UTF_8), data.remaining());
-        Buffer prefix = Buffers.wrap(memory, header);
-        return data.hasRemaining() ? Buffers.appendBuffers(memory, prefix, data) : prefix;
+        byte[] frame = new byte[header.length + data.remaining()];
+        System.arraycopy(header, 0, frame, 0, header.length);
+        data.get(frame, header.length, data.remaining());
+        return Buffers.wrap(memory, frame);
     }
 
     private static Buffer copy(MemoryManager memory, Buffer bytes) {

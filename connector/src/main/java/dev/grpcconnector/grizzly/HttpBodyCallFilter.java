@@ -5,11 +5,8 @@ import dev.grpcconnector.translate.RequestTranslator;
 import java.io.IOException;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
-import org.glassfish.grizzly.filterchain.FilterChainEvent;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
-import org.glassfish.grizzly.http.HttpContext;
-import org.glassfish.grizzly.http.HttpEvents;
 import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpPacket;
 import org.glassfish.grizzly.http.HttpRequestPacket;
@@ -28,8 +25,8 @@ import org.glassfish.grizzly.http.Protocol;
  * </pre>
  *
  * <p>Reading, it recognises gRPC calls to {@code grpcconnector.v1.HttpService} and
- * {@code grpc.health.v1.Health} and gives each its {@link HttpBodyCall}; writing and on the
- * response-complete event it hands the stream's packets to that call. Everything else —
+ * {@code grpc.health.v1.Health} and gives each its {@link HttpBodyCall}; writing, it hands
+ * the stream's response packets to that call. Everything else —
  * HTTP/1.1, plain h2, gRPC to other services — passes through untouched.
  */
 public final class HttpBodyCallFilter extends BaseFilter {
@@ -74,18 +71,6 @@ public final class HttpBodyCallFilter extends BaseFilter {
                 if (call != null) {
                     return call.onWrite(ctx, packet);
                 }
-            }
-        }
-        return ctx.getInvokeAction();
-    }
-
-    @Override
-    public NextAction handleEvent(FilterChainContext ctx, FilterChainEvent event) throws IOException {
-        if (event.type() == HttpEvents.ResponseCompleteEvent.TYPE) {
-            HttpContext context = HttpContext.get(ctx);
-            HttpBodyCall call = context == null ? null : callOf(context.getRequest());
-            if (call != null) {
-                return call.onResponseComplete(ctx);
             }
         }
         return ctx.getInvokeAction();

@@ -71,6 +71,9 @@ public final class HealthService {
             while (!reader.atEnd()) {
                 long tag = reader.readVarint();
                 int wireType = (int) (tag & 7);
+                if ((tag >>> 3) == 0) {
+                    throw new ProtoWire.MalformedMessageException("field number 0 is not valid");
+                }
                 if ((tag >>> 3) == 1 && wireType == ProtoWire.LEN) {
                     int length = reader.readLength();
                     service = StandardCharsets.UTF_8.newDecoder()

@@ -39,8 +39,9 @@ public final class ProtoWire {
         return at;
     }
 
-    public static int tag(int fieldNumber, int wireType) {
-        return (fieldNumber << 3) | wireType;
+    /** A field's tag; a long because field numbers go up to 2^29 - 1. */
+    public static long tag(int fieldNumber, int wireType) {
+        return ((long) fieldNumber << 3) | wireType;
     }
 
     /** Size of a length-delimited field with a payload of {@code length} bytes. */

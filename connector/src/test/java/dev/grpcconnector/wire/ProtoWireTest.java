@@ -86,10 +86,10 @@ class ProtoWireTest {
 
     @Test
     void tagsAndFieldSizesMatchProtobuf() {
-        // Fields from 2^28 on are left out: see ProtoWire.tag, whose int result turns negative there.
+        // Fields from 2^28 on: ProtoWireLargeFieldTest.
         for (int field : new int[] {1, 2, 3, 15, 16, 2047, 2048, 262143, 262144, 268435455}) {
             for (int wireType : new int[] {ProtoWire.VARINT, ProtoWire.I64, ProtoWire.LEN, ProtoWire.I32}) {
-                int tag = ProtoWire.tag(field, wireType);
+                int tag = (int) ProtoWire.tag(field, wireType);
                 assertEquals(field, WireFormat.getTagFieldNumber(tag));
                 assertEquals(wireType, WireFormat.getTagWireType(tag));
             }
