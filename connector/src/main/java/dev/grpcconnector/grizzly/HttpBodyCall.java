@@ -9,6 +9,7 @@ import dev.grpcconnector.wire.GrpcFrameDecoder;
 import dev.grpcconnector.wire.GrpcStatus;
 import dev.grpcconnector.wire.GrpcStatusException;
 import dev.grpcconnector.wire.HttpBodyMessage;
+import dev.grpcconnector.wire.UnaryMessageBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +30,6 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.grizzly.memory.CompositeBuffer;
 import org.glassfish.grizzly.memory.MemoryManager;
 
 /**
@@ -75,7 +75,7 @@ final class HttpBodyCall {
 
     private ResponseHead head;
     private boolean firstMessageSent;
-    private CompositeBuffer unaryResponse;
+    private UnaryMessageBuilder unaryResponse;
 
     HttpBodyCall(Kind kind, HttpRequestPacket request, int maxMessageBytes, RequestTranslator translator,
             HealthService health) {
@@ -277,19 +277,19 @@ final class HttpBodyCall {
         String message = inputError == null ? null : inputError.getMessage();
 
         if (kind == Kind.HANDLE) {
+            if (unaryResponse == null) {
+                unaryResponse = new UnaryMessageBuilder(head.contentType());
+            }
             if (bytes.hasRemaining()) {
-                if (unaryResponse == null) {
-                    unaryResponse = CompositeBuffer.newBuffer(memory);
-                }
-                unaryResponse.append(copy(memory, bytes));
+                unaryResponse.append(bytes.toByteBuffer());
             }
             if (!last) {
                 completed(original, ctx);
                 return ctx.getStopAction();
             }
-            Buffer data = unaryResponse == null ? Buffers.EMPTY_BUFFER : unaryResponse;
-            Buffer frame = body ? frame(memory, head.contentType(), data) : null;
-            return responder.finish(ctx, frame, status, message, original, false);
+            // A unary call carries exactly one response message, so a response without a
+            // body (HEAD, 204, 304) still gets one: its content type and no data.
+            return responder.finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original, false);
         }
 
         Buffer frame = null;
@@ -318,12 +318,6 @@ final class HttpBodyCall {
         System.arraycopy(header, 0, frame, 0, header.length);
         data.get(frame, header.length, data.remaining());
         return Buffers.wrap(memory, frame);
-    }
-
-    private static Buffer copy(MemoryManager memory, Buffer bytes) {
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
-        return Buffers.wrap(memory, copy);
     }
 
     private static void completed(CompletionHandler<WriteResult> handler, FilterChainContext ctx) {

@@ -5,6 +5,7 @@ import dev.grpcconnector.wire.GrpcStatusException;
 import java.util.List;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.util.ContentType;
+import org.glassfish.grizzly.http.util.DataChunk;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http.util.MimeHeaders;
 
@@ -76,7 +77,14 @@ public final class RequestTranslator {
         request.setRequestURI(query < 0 ? target : target.substring(0, query));
         request.setQueryString(query < 0 ? null : target.substring(query + 1));
         if (forwardedHost != null && !forwardedHost.isEmpty()) {
-            headers.setValue(Header.Host).setString(forwardedHost);
+            // In place: Grizzly's request keeps a reference to the Host value it parses
+            // the server name and port from; a new header entry would be ignored.
+            DataChunk host = headers.getValue(Header.Host);
+            if (host == null) {
+                headers.addValue(Header.Host).setString(forwardedHost);
+            } else {
+                host.setString(forwardedHost);
+            }
         }
         if (clientAddress != null) {
             request.remoteAddr().setString(clientAddress);
