@@ -48,8 +48,9 @@ import org.glassfish.grizzly.memory.MemoryManager;
  *
  * <h2>Memory</h2>
  * The decoder holds at most one message (bounded by the configured size limit). The
- * unary response is collected in copies until the application finishes; the streaming
- * response is framed chunk by chunk without a copy.
+ * unary response is collected, in one copy, until the application finishes; the
+ * streaming response is framed chunk by chunk, each chunk copied once behind its prefix
+ * into a buffer of the connector's own (see {@link GrpcResponder}).
  */
 final class HttpBodyCall {
     static final String ATTRIBUTE = HttpBodyCall.class.getName();
