@@ -50,7 +50,14 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
     @Override
     public void configure(ServiceLocator locator, NetworkListener listener, Http http) {
         listenerName = listener.getName();
-        settings = ConnectorSettings.from(http::getPropertyValue);
+        try {
+            settings = ConnectorSettings.from(http::getPropertyValue);
+        } catch (IllegalArgumentException e) {
+            // A typo in one property must not stop GlassFish: this listener runs without
+            // the connector, and the log says why.
+            LOG.log(Level.SEVERE, "gRPC connector not installed on listener {0}: {1}", new Object[] {listenerName, e.getMessage()});
+            settings = new ConnectorSettings(false, 0, 0);
+        }
         if (settings.enabled()) {
             health = ServerHealth.get(locator);
         }

@@ -9,6 +9,7 @@ import dev.grpcconnector.wire.GrpcFrameDecoder;
 import dev.grpcconnector.wire.GrpcStatus;
 import dev.grpcconnector.wire.GrpcStatusException;
 import dev.grpcconnector.wire.HttpBodyMessage;
+import dev.grpcconnector.wire.MessageEncoding;
 import dev.grpcconnector.wire.UnaryMessageBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,7 @@ final class HttpBodyCall {
     private final HttpRequestPacket request;
     private final String grpcPath;
     private final GrpcFrameDecoder decoder;
+    private final int maxMessageBytes;
     private final RequestTranslator translator;
     private final HealthService health;
     private final GrpcResponder responder;
@@ -84,6 +86,7 @@ final class HttpBodyCall {
         this.request = request;
         this.grpcPath = request.getRequestURI();
         this.decoder = new GrpcFrameDecoder(maxMessageBytes);
+        this.maxMessageBytes = maxMessageBytes;
         this.translator = translator;
         this.health = health;
         this.responder = new GrpcResponder(request.getResponse());
@@ -106,20 +109,17 @@ final class HttpBodyCall {
         if (kind == Kind.UNIMPLEMENTED) {
             return reject(ctx, new GrpcStatusException(GrpcStatus.UNIMPLEMENTED, "method " + grpcPath + " is not implemented"));
         }
-        List<GrpcFrame> frames;
+        List<GrpcFrame> frames = new ArrayList<>(1);
         try {
-            checkEncoding();
+            String encoding = request.getHeader("grpc-encoding");
+            MessageEncoding.check(encoding);
             Buffer bytes = content.getContent();
-            frames = decoder.decode(bytes.toByteBuffer());
+            for (GrpcFrame frame : decoder.decode(bytes.toByteBuffer())) {
+                frames.add(MessageEncoding.decode(frame, encoding, maxMessageBytes));
+            }
             bytes.tryDispose();
             if (content.isLast() && decoder.isInsideMessage()) {
                 throw new GrpcStatusException(GrpcStatus.INTERNAL, "request ended inside a gRPC message");
-            }
-            for (GrpcFrame frame : frames) {
-                if (frame.compressed()) {
-                    throw new GrpcStatusException(GrpcStatus.INTERNAL,
-                            "message is compressed but the call has no grpc-encoding");
-                }
             }
         } catch (GrpcStatusException e) {
             return reject(ctx, e);
@@ -129,13 +129,6 @@ final class HttpBodyCall {
             case STREAM -> onStreamRead(ctx, frames, content.isLast());
             case UNIMPLEMENTED -> throw new IllegalStateException("answered above");
         };
-    }
-
-    private void checkEncoding() throws GrpcStatusException {
-        String encoding = request.getHeader("grpc-encoding");
-        if (encoding != null && !"identity".equals(encoding)) {
-            throw new GrpcStatusException(GrpcStatus.UNIMPLEMENTED, "grpc-encoding " + encoding + " is not supported");
-        }
     }
 
     private NextAction onUnaryRead(FilterChainContext ctx, List<GrpcFrame> frames, boolean last) {
@@ -238,7 +231,8 @@ final class HttpBodyCall {
         closed = true;
         if (!dispatched) {
             GrpcResponder.trailersOnly(ctx, request, error.status(), error.getMessage(),
-                    error.status() == GrpcStatus.UNIMPLEMENTED ? new String[] {"grpc-accept-encoding", "identity"} : new String[0]);
+                    error.status() == GrpcStatus.UNIMPLEMENTED
+                            ? new String[] {"grpc-accept-encoding", MessageEncoding.ACCEPTED} : new String[0]);
             return ctx.getStopAction();
         }
         inputError = error;

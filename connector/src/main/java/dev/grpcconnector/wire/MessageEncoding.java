@@ -1,0 +1,69 @@
+package dev.grpcconnector.wire;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The request message encodings the connector accepts ({@code grpc-encoding}):
+ * {@code identity} and {@code gzip}, the one every gRPC implementation offers. Responses
+ * are never compressed: Envoy's transcoder only reads uncompressed messages (contract
+ * fact 18).
+ *
+ * <p>Decompression is bounded by the message size limit, so a small compressed message
+ * cannot expand into an unbounded one.
+ */
+public final class MessageEncoding {
+    /** The value of {@code grpc-accept-encoding} the connector announces. */
+    public static final String ACCEPTED = "identity,gzip";
+
+    private MessageEncoding() {
+    }
+
+    /**
+     * @param grpcEncoding the request's {@code grpc-encoding}, or {@code null}
+     * @throws GrpcStatusException {@code UNIMPLEMENTED} for an encoding other than
+     *     identity and gzip
+     */
+    public static void check(String grpcEncoding) throws GrpcStatusException {
+        if (grpcEncoding != null && !"identity".equals(grpcEncoding) && !"gzip".equals(grpcEncoding)) {
+            throw new GrpcStatusException(GrpcStatus.UNIMPLEMENTED,
+                    "grpc-encoding " + grpcEncoding + " is not supported; accepted: " + ACCEPTED);
+        }
+    }
+
+    /**
+     * Returns the frame's message uncompressed.
+     *
+     * @param grpcEncoding the request's {@code grpc-encoding} (already {@linkplain #check checked})
+     * @throws GrpcStatusException {@code INTERNAL} for a compressed message without an
+     *     encoding or with bytes that are not gzip, {@code RESOURCE_EXHAUSTED} when it
+     *     expands beyond {@code maxMessageBytes}
+     */
+    public static GrpcFrame decode(GrpcFrame frame, String grpcEncoding, int maxMessageBytes) throws GrpcStatusException {
+        if (!frame.compressed()) {
+            return frame;
+        }
+        if (!"gzip".equals(grpcEncoding)) {
+            throw new GrpcStatusException(GrpcStatus.INTERNAL, "message is compressed but grpc-encoding is "
+                    + (grpcEncoding == null ? "not set" : grpcEncoding));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxMessageBytes, Math.max(64, frame.length() * 4)));
+        byte[] chunk = new byte[8192];
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(frame.payload(), frame.offset(), frame.length()))) {
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                if (out.size() + n > maxMessageBytes) {
+                    throw new GrpcStatusException(GrpcStatus.RESOURCE_EXHAUSTED,
+                            "decompressed gRPC message exceeds the limit of " + maxMessageBytes + " bytes");
+                }
+                out.write(chunk, 0, n);
+            }
+        } catch (IOException e) {
+            throw new GrpcStatusException(GrpcStatus.INTERNAL, "message is not valid gzip: " + e.getMessage());
+        }
+        byte[] plain = out.toByteArray();
+        return new GrpcFrame(false, plain, 0, plain.length);
+    }
+}
