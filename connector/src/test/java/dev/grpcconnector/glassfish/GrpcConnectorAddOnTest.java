@@ -1,0 +1,79 @@
+package dev.grpcconnector.glassfish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
+import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import org.glassfish.grizzly.config.dom.Http;
+import org.glassfish.grizzly.config.dom.NetworkListener;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.TransportFilter;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.http2.Http2Configuration;
+import org.glassfish.grizzly.http2.Http2ServerFilter;
+import org.glassfish.hk2.api.ServiceLocator;
+import org.junit.jupiter.api.Test;
+
+/** Where the add-on puts the connector, and that it changes nothing where it is not asked to. */
+class GrpcConnectorAddOnTest {
+    /** Stands for GlassFish's HttpServerFilter, which runs the web container. */
+    private static final class WebContainerFilter extends BaseFilter {
+    }
+
+    private static <T> T stub(Class<T> type, Map<String, Object> answers) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getPropertyValue")) {
+                        return ((Map<?, ?>) answers.get("properties")).get(args[0]);
+                    }
+                    return answers.get(method.getName());
+                }));
+    }
+
+    private static FilterChainBuilder configured(Map<String, String> properties) {
+        GrpcConnectorAddOn addOn = new GrpcConnectorAddOn();
+        addOn.configure(stub(ServiceLocator.class, Map.of()),
+                stub(NetworkListener.class, Map.of("getName", "grpc-listener")),
+                stub(Http.class, Map.of("properties", properties)));
+        FilterChainBuilder builder = FilterChainBuilder.stateless()
+                .add(new TransportFilter())
+                .add(new Http2ServerFilter(Http2Configuration.builder().build()))
+                .add(new WebContainerFilter());
+        addOn.setup(null, builder);
+        return builder;
+    }
+
+    @Test
+    void installsBothFiltersRightAfterHttp2ServerFilter() {
+        FilterChainBuilder builder = configured(Map.of("grpc-connector", "true"));
+        assertEquals(5, builder.build().size());
+        assertInstanceOf(Http2ServerFilter.class, builder.build().get(1));
+        assertInstanceOf(HeaderTableSizeFilter.class, builder.build().get(2));
+        assertInstanceOf(HttpBodyCallFilter.class, builder.build().get(3));
+        assertInstanceOf(WebContainerFilter.class, builder.build().get(4));
+    }
+
+    @Test
+    void withoutThePropertyTheChainIsTheStockOne() {
+        assertEquals(3, configured(Map.of()).build().size());
+        assertEquals(3, configured(Map.of("grpc-connector", "false")).build().size());
+    }
+
+    @Test
+    void anInvalidValueLeavesTheListenerWithoutTheConnectorInsteadOfFailing() {
+        assertEquals(3, configured(Map.of("grpc-connector", "true", "grpc-connector-max-message-bytes", "abc")).build().size());
+    }
+
+    @Test
+    void withoutHttp2TheConnectorIsNotInstalled() {
+        GrpcConnectorAddOn addOn = new GrpcConnectorAddOn();
+        addOn.configure(stub(ServiceLocator.class, Map.of()), stub(NetworkListener.class, Map.of("getName", "l")),
+                stub(Http.class, Map.of("properties", Map.of("grpc-connector", "true"))));
+        FilterChainBuilder builder = FilterChainBuilder.stateless().add(new TransportFilter()).add(new WebContainerFilter());
+        addOn.setup(null, builder);
+        assertEquals(2, builder.build().size());
+    }
+}
