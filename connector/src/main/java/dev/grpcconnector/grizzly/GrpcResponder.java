@@ -3,7 +3,6 @@ package dev.grpcconnector.grizzly;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.wire.GrpcMessageText;
 import dev.grpcconnector.wire.GrpcStatus;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,7 +16,6 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.HttpTrailer;
-import org.glassfish.grizzly.http2.Http2Stream;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.threadpool.Threads;
 
@@ -46,10 +44,11 @@ import org.glassfish.grizzly.threadpool.Threads;
  * a Grizzly selector thread, which reads the window updates that release the wait:
  * Grizzly runs non-blocking write callbacks ({@code WriteListener.onWritePossible},
  * its own static-file handler) there. A response finished on a selector thread while
- * data is still in flight therefore cannot end correctly; it is reset with a log line
- * rather than truncated silently. Servlet responses written with blocking I/O, and
- * async responses finished from application threads, are not affected. A wait also
- * gives up after {@link #WRITE_TIMEOUT_SECONDS} without progress and resets the stream.
+ * data is still in flight therefore cannot be sure to end correctly: its trailers carry
+ * {@code INTERNAL} (and a log line says why), so a client that loses the tail learns
+ * it. Servlet responses written with blocking I/O, and async responses finished from
+ * application threads, are not affected. A wait also gives up after
+ * {@link #WRITE_TIMEOUT_SECONDS} without progress, with the same status.
  */
 final class GrpcResponder {
     static final long WRITE_TIMEOUT_SECONDS = 60;
@@ -112,16 +111,21 @@ final class GrpcResponder {
         } else if (!response.isCommitted()) {
             ctx.write(response);
         }
-        if (awaitWrites()) {
-            HttpTrailer.Builder trailer = HttpTrailer.builder(response).content(Buffers.EMPTY_BUFFER).last(true)
-                    .header("grpc-status", status.wireValue());
-            if (message != null) {
-                trailer.header("grpc-message", GrpcMessageText.percentEncode(message));
-            }
-            ctx.write(trailer.build(), original);
-        } else {
-            abort(original);
+        GrpcStatus endStatus = status;
+        String endMessage = message;
+        if (!awaitWrites()) {
+            endStatus = GrpcStatus.INTERNAL;
+            endMessage = Threads.isService()
+                    ? "response ended on a Grizzly selector thread while data was still in flight; its tail may be lost"
+                    : "no response data could be written for " + WRITE_TIMEOUT_SECONDS + " s";
+            LOG.log(Level.WARNING, "gRPC response for {0}: {1}", new Object[] {response.getRequest().getRequestURI(), endMessage});
         }
+        HttpTrailer.Builder trailer = HttpTrailer.builder(response).content(Buffers.EMPTY_BUFFER).last(true)
+                .header("grpc-status", endStatus.wireValue());
+        if (endMessage != null) {
+            trailer.header("grpc-message", GrpcMessageText.percentEncode(endMessage));
+        }
+        ctx.write(trailer.build(), original);
         if (ownResponse) {
             ctx.notifyDownstream(HttpServerFilter.RESPONSE_COMPLETE_EVENT);
         }
@@ -149,20 +153,6 @@ final class GrpcResponder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private void abort(CompletionHandler<WriteResult> original) {
-        IOException reason = new IOException(Threads.isService()
-                ? "response finished on a Grizzly selector thread while data was still in flight; stream reset instead of sending trailers"
-                : "no response data written for " + WRITE_TIMEOUT_SECONDS + " s; stream reset instead of sending trailers");
-        LOG.log(Level.WARNING, "gRPC response for {0}: {1}", new Object[] {response.getRequest().getRequestURI(), reason.getMessage()});
-        Http2Stream stream = Http2Stream.getStreamFor(response);
-        if (stream != null) {
-            stream.terminateWithReason(reason);
-        }
-        if (original != null) {
-            original.failed(reason);
         }
     }
 
