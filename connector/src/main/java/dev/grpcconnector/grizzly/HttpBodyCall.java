@@ -65,6 +65,7 @@ final class HttpBodyCall {
     private final Kind kind;
     private final HttpRequestPacket request;
     private final String grpcPath;
+    private final String encoding;
     private final GrpcFrameDecoder decoder;
     private final int maxMessageBytes;
     private final RequestTranslator translator;
@@ -85,6 +86,8 @@ final class HttpBodyCall {
         this.kind = kind;
         this.request = request;
         this.grpcPath = request.getRequestURI();
+        // Read now: translating the request removes the gRPC metadata from its headers.
+        this.encoding = request.getHeader("grpc-encoding");
         this.decoder = new GrpcFrameDecoder(maxMessageBytes);
         this.maxMessageBytes = maxMessageBytes;
         this.translator = translator;
@@ -111,7 +114,6 @@ final class HttpBodyCall {
         }
         List<GrpcFrame> frames = new ArrayList<>(1);
         try {
-            String encoding = request.getHeader("grpc-encoding");
             MessageEncoding.check(encoding);
             Buffer bytes = content.getContent();
             for (GrpcFrame frame : decoder.decode(bytes.toByteBuffer())) {
