@@ -8,6 +8,7 @@ import dev.grpcconnector.wire.GrpcFrame;
 import dev.grpcconnector.wire.GrpcFrameDecoder;
 import dev.grpcconnector.wire.GrpcStatus;
 import dev.grpcconnector.wire.GrpcStatusException;
+import dev.grpcconnector.wire.GrpcTimeout;
 import dev.grpcconnector.wire.HttpBodyMessage;
 import dev.grpcconnector.wire.MessageEncoding;
 import dev.grpcconnector.wire.UnaryMessageBuilder;
@@ -17,9 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -30,6 +33,7 @@ import org.glassfish.grizzly.http.HttpPacket;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http2.Http2Stream;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.memory.MemoryManager;
 
@@ -73,9 +77,18 @@ final class HttpBodyCall {
     private final GrpcResponder responder;
 
     private final List<GrpcFrame> unaryRequest = new ArrayList<>(1);
+    private final Connection<?> connection;
+    private final Http2Stream stream;
+    private final String timeout;
+    private boolean deadlineStarted;
     private boolean dispatched;
-    private boolean closed;
-    private GrpcStatusException inputError;
+    private volatile boolean closed;
+    private volatile GrpcStatusException inputError;
+
+    // Shared with the deadline timer thread; guarded by this.
+    private ScheduledFuture<?> deadline;
+    private boolean ended;
+    private boolean expired;
 
     private ResponseHead head;
     private boolean firstMessageSent;
@@ -88,6 +101,9 @@ final class HttpBodyCall {
         this.grpcPath = request.getRequestURI();
         // Read now: translating the request removes the gRPC metadata from its headers.
         this.encoding = request.getHeader("grpc-encoding");
+        this.timeout = request.getHeader("grpc-timeout");
+        this.connection = request.getConnection();
+        this.stream = Http2Stream.getStreamFor(request);
         this.decoder = new GrpcFrameDecoder(maxMessageBytes);
         this.maxMessageBytes = maxMessageBytes;
         this.translator = translator;
@@ -100,6 +116,12 @@ final class HttpBodyCall {
     NextAction onRead(FilterChainContext ctx, HttpContent content) {
         if (closed) {
             content.getContent().tryDispose();
+            if (dispatched) {
+                // Every further read of the application fails, with the reason.
+                GrpcStatusException reason = inputError;
+                return pass(ctx, HttpBrokenContent.builder(request)
+                        .error(new IOException(reason == null ? "gRPC call ended" : reason.getMessage())).build());
+            }
             return ctx.getStopAction();
         }
         if (HttpContent.isBroken(content)) {
@@ -111,6 +133,14 @@ final class HttpBodyCall {
         }
         if (kind == Kind.UNIMPLEMENTED) {
             return reject(ctx, new GrpcStatusException(GrpcStatus.UNIMPLEMENTED, "method " + grpcPath + " is not implemented"));
+        }
+        if (!deadlineStarted) {
+            deadlineStarted = true;
+            try {
+                startDeadline();
+            } catch (GrpcStatusException e) {
+                return reject(ctx, e);
+            }
         }
         List<GrpcFrame> frames = new ArrayList<>(1);
         try {
@@ -230,6 +260,9 @@ final class HttpBodyCall {
     private NextAction reject(FilterChainContext ctx, GrpcStatusException error) {
         LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2} failed: {3} {4}", new Object[] {
             grpcPath, request.getProtocolRequestId(), ctx.getConnection().getPeerAddress(), error.status(), error.getMessage()});
+        if (!dispatched) {
+            end();
+        }
         closed = true;
         if (!dispatched) {
             GrpcResponder.trailersOnly(ctx, request, error.status(), error.getMessage(),
@@ -239,6 +272,55 @@ final class HttpBodyCall {
         }
         inputError = error;
         return pass(ctx, HttpBrokenContent.builder(request).error(new IOException(error.getMessage())).build());
+    }
+
+    /** Starts the {@code grpc-timeout} clock, if the client sent one. */
+    private void startDeadline() throws GrpcStatusException {
+        if (timeout == null || kind == Kind.HEALTH_CHECK) {
+            return;
+        }
+        long nanos = GrpcTimeout.parseNanos(timeout);
+        synchronized (this) {
+            if (!ended) {
+                deadline = Deadlines.schedule(this::deadlineExpired, nanos);
+            }
+        }
+    }
+
+    /** The response is complete or the call was answered: the deadline no longer applies. */
+    private synchronized void end() {
+        ended = true;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+
+    /**
+     * Runs on the timer thread when the deadline passes before the response is complete.
+     * The stream is terminated inside Grizzly first, so from now on the application's
+     * reads and writes fail ("cancelled in the container"); then the client is told:
+     * {@code DEADLINE_EXCEEDED} as a trailers-only response when no response header has
+     * gone out yet, else RST_STREAM(CANCEL).
+     */
+    private void deadlineExpired() {
+        boolean headerSent;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            expired = true;
+            headerSent = head != null;
+        }
+        String reason = "deadline of " + timeout + " exceeded";
+        LOG.log(Level.INFO, "gRPC call {0} on stream {1}: {2}, cancelling the request", new Object[] {
+            grpcPath, stream.getId(), reason});
+        inputError = new GrpcStatusException(GrpcStatus.DEADLINE_EXCEEDED, reason);
+        closed = true;
+        stream.terminateWithReason(new IOException("gRPC " + reason));
+        byte[] frame = headerSent ? RawFrames.rstStream(stream.getId(), RawFrames.CANCEL)
+                : RawFrames.trailersOnly(stream.getId(), GrpcStatus.DEADLINE_EXCEEDED, reason);
+        connection.write(Buffers.wrap(connection.getMemoryManager(), frame));
     }
 
     private static Buffer concatenate(MemoryManager memory, List<HttpBodyMessage> messages) {
@@ -262,12 +344,23 @@ final class HttpBodyCall {
             completed(original, ctx);
             return ctx.getStopAction();
         }
-        if (head == null) {
-            head = ResponseTranslator.translate(response);
-        }
-        boolean body = head.hasBody(request.getMethod() == Method.HEAD);
         HttpContent content = HttpContent.isContent(packet) ? (HttpContent) packet : null;
         boolean last = content != null && content.isLast();
+        synchronized (this) {
+            if (expired) {
+                if (original != null) {
+                    original.failed(new IOException("gRPC deadline exceeded"));
+                }
+                return ctx.getStopAction();
+            }
+            if (head == null) {
+                head = ResponseTranslator.translate(response);
+            }
+        }
+        if (last) {
+            end();
+        }
+        boolean body = head.hasBody(request.getMethod() == Method.HEAD);
         Buffer bytes = content == null || !body ? Buffers.EMPTY_BUFFER : content.getContent();
         MemoryManager memory = memory(ctx);
         GrpcStatus status = inputError == null ? GrpcStatus.OK : inputError.status();
