@@ -45,6 +45,7 @@ public final class GlassFishServer implements AutoCloseable {
 
     private static GlassFishServer instance;
 
+    private final String domain;
     private final Path glassfishHome;     // .../glassfish8
     private final Path asadmin;
     private final Path domainDir;
@@ -63,9 +64,14 @@ public final class GlassFishServer implements AutoCloseable {
     private String installMode = "?";
 
     private GlassFishServer() {
+        this(DOMAIN);
+    }
+
+    private GlassFishServer(String domain) {
+        this.domain = domain;
         glassfishHome = Path.of(required("it.glassfish.home")).toAbsolutePath();
         asadmin = glassfishHome.resolve("bin/asadmin");
-        domainDir = glassfishHome.resolve("glassfish/domains").resolve(DOMAIN);
+        domainDir = glassfishHome.resolve("glassfish/domains").resolve(domain);
         connectorJar = Path.of(required("it.connector.jar")).toAbsolutePath();
         webappWar = Path.of(required("it.webapp.war")).toAbsolutePath();
         installScript = Path.of(System.getProperty("it.install.script", "../glassfish-config/install.sh")).toAbsolutePath().normalize();
@@ -138,17 +144,17 @@ public final class GlassFishServer implements AutoCloseable {
             check(Files.isRegularFile(webappWar), "test WAR missing: " + webappWar);
             removeOldDomain();
             choosePorts();
-            log("GlassFish " + glassfishHome + " domain " + DOMAIN + ": admin " + adminPort + ", http "
+            log("GlassFish " + glassfishHome + " domain " + domain + ": admin " + adminPort + ", http "
                     + httpPort + ", grpc " + grpcPort + ", java " + javaHome);
             asadmin(Duration.ofMinutes(3), "create-domain", "--nopassword=true", "--portbase", String.valueOf(portBase),
-                    "--checkports=true", DOMAIN);
+                    "--checkports=true", domain);
             boolean script = Files.isRegularFile(installScript);
             if (!script) {
                 // By hand: the bundle must be in modules/ before GlassFish starts.
                 Files.copy(connectorJar, glassfishHome.resolve("glassfish/modules/grpc-connector.jar"),
                         StandardCopyOption.REPLACE_EXISTING);
             }
-            asadmin(Duration.ofMinutes(3), "start-domain", DOMAIN);
+            asadmin(Duration.ofMinutes(3), "start-domain", domain);
             started = true; // from here on close() must stop it
             if (script) {
                 installMode = "install.sh";
@@ -231,7 +237,7 @@ public final class GlassFishServer implements AutoCloseable {
                 long pid = Long.parseLong(Files.readString(pidFile).trim());
                 ProcessHandle.of(pid).ifPresent(p -> {
                     log("stopping leftover GlassFish pid " + pid);
-                    runQuietly(Duration.ofMinutes(1), asadmin.toString(), "stop-domain", "--kill=true", DOMAIN);
+                    runQuietly(Duration.ofMinutes(1), asadmin.toString(), "stop-domain", "--kill=true", domain);
                 });
             } catch (NumberFormatException ignored) {
                 // no usable pid
@@ -243,7 +249,7 @@ public final class GlassFishServer implements AutoCloseable {
     }
 
     private void runInstallScript() {
-        List<String> cmd = List.of("bash", installScript.toString(), glassfishHome.toString(), "--domain", DOMAIN,
+        List<String> cmd = List.of("bash", installScript.toString(), glassfishHome.toString(), "--domain", domain,
                 "--admin-port", String.valueOf(adminPort), "--port", String.valueOf(grpcPort), "--jar",
                 connectorJar.toString());
         run(Duration.ofMinutes(5), cmd);
@@ -303,6 +309,121 @@ public final class GlassFishServer implements AutoCloseable {
         throw new IllegalStateException("nothing listens on port " + port + " after " + timeout);
     }
 
+    // ---------------------------------------------------------------------- second domain
+
+    /**
+     * A second domain of the same installation, for a test that must stop its server (the
+     * shared one has to stay up). Nothing is started yet; see {@link #startSecond}. The
+     * caller must call {@link #destroy()} in a finally; a JVM shutdown hook does it too
+     * if the test JVM ends first.
+     */
+    static GlassFishServer secondDomain(String name) {
+        if (DOMAIN.equals(name)) {
+            throw new IllegalArgumentException("the shared domain is not a second domain");
+        }
+        GlassFishServer server = new GlassFishServer(name);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "glassfish-it-destroy-" + name));
+        return server;
+    }
+
+    /**
+     * Creates and starts the second domain as cheaply as possible: one create-domain, one
+     * start-domain (the connector bundle is put into the installation's shared
+     * {@code modules/} before the start, so no restart is needed), and then one asadmin
+     * multimode run that sets the given system properties on the running server, creates
+     * the gRPC listener by hand (as {@link #installByHand} does) and deploys the test WAR.
+     */
+    void startSecond(java.util.Map<String, String> systemProperties) {
+        Instant t0 = Instant.now();
+        try {
+            Files.createDirectories(workDir);
+            check(Files.isExecutable(asadmin), "no asadmin at " + asadmin + " (is the distribution unpacked?)");
+            check(Files.isRegularFile(connectorJar), "connector bundle missing: " + connectorJar);
+            check(Files.isRegularFile(webappWar), "test WAR missing: " + webappWar);
+            removeOldDomain();
+            choosePorts();
+            log("second GlassFish domain " + domain + ": admin " + adminPort + ", http " + httpPort + ", grpc " + grpcPort);
+            asadmin(Duration.ofMinutes(3), "create-domain", "--nopassword=true", "--portbase", String.valueOf(portBase),
+                    "--checkports=true", domain);
+            // The same file name install.sh uses; copied only when it is not this build's
+            // bundle already (the shared server installs the same file, identical content).
+            Path module = glassfishHome.resolve("glassfish/modules/grpc-connector.jar");
+            if (!Files.isRegularFile(module) || Files.mismatch(module, connectorJar) != -1) {
+                Files.copy(connectorJar, module, StandardCopyOption.REPLACE_EXISTING);
+            }
+            asadmin(Duration.ofMinutes(3), "start-domain", domain);
+            started = true;
+            String http = "configs.config.server-config.network-config.protocols.protocol." + LISTENER + ".http.";
+            List<String> commands = new ArrayList<>();
+            if (!systemProperties.isEmpty()) {
+                List<String> props = new ArrayList<>();
+                systemProperties.forEach((k, v) -> props.add(k + "=" + v));
+                commands.add("create-system-properties --target server " + String.join(":", props));
+            }
+            commands.add("create-protocol " + LISTENER);
+            commands.add("create-http --default-virtual-server server " + LISTENER);
+            commands.add("create-threadpool --maxthreadpoolsize 64 --minthreadpoolsize 8 grpc-thread-pool");
+            commands.add("set " + http + "comet-support-enabled=true " + http + "scheme-mapping=x-forwarded-proto "
+                    + http + "property.grpc-connector=true " + http + "property.grpc-connector-trusted-proxy-hops=1 "
+                    + http + "property.grpc-connector-max-message-bytes=16777216");
+            commands.add("create-network-listener --listenerport " + grpcPort + " --protocol " + LISTENER
+                    + " --threadpool grpc-thread-pool --target server " + LISTENER);
+            commands.add("deploy --contextroot " + CONTEXT_ROOT.substring(1) + " --name grpc-connector-test-webapp "
+                    + "--force=true " + webappWar);
+            Path file = workDir.resolve(domain + "-setup.asadmin");
+            Files.writeString(file, String.join("\n", commands) + "\n", StandardCharsets.UTF_8);
+            asadminRemote(Duration.ofMinutes(5), "multimode", "--file", file.toString());
+            waitForHttp();
+            waitForPort(grpcPort, Duration.ofSeconds(30));
+            log("second domain " + domain + " ready in " + Duration.between(t0, Instant.now()).toMillis() + " ms");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            System.err.println("=== second domain " + domain + " failed to start: " + e + "\n=== server.log tail:\n"
+                    + tail(serverLog(), 100));
+            throw e;
+        }
+    }
+
+    /** {@code asadmin stop-domain} in the background; completes with its exit code. */
+    java.util.concurrent.CompletableFuture<Integer> stopDomainAsync() {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            Result r = exec(Duration.ofMinutes(3), List.of(asadmin.toString(), "stop-domain", domain));
+            log("stop-domain " + domain + ": rc " + r.rc + " " + r.output.strip());
+            return r.rc;
+        });
+    }
+
+    /** Stops the domain (killing it if it does not stop) and deletes it. Safe to call twice. */
+    synchronized void destroy() {
+        if (!Files.exists(domainDir)) {
+            return;
+        }
+        Path pidFile = domainDir.resolve("config/pid");
+        boolean running = false;
+        try {
+            running = Files.isRegularFile(pidFile)
+                    && ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            running = true; // do not know: try to stop it
+        }
+        if (running) {
+            int rc = runQuietly(Duration.ofMinutes(2), asadmin.toString(), "stop-domain", domain);
+            if (rc != 0) {
+                runQuietly(Duration.ofMinutes(1), asadmin.toString(), "stop-domain", "--kill=true", domain);
+            }
+        }
+        stopped = true;
+        runQuietly(Duration.ofMinutes(1), asadmin.toString(), "delete-domain", domain);
+        if (Files.exists(domainDir)) {
+            try (Stream<Path> walk = Files.walk(domainDir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                log("could not delete " + domainDir + ": " + e);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------- stop
 
     @Override
@@ -312,9 +433,9 @@ public final class GlassFishServer implements AutoCloseable {
         }
         stopped = true;
         Instant t0 = Instant.now();
-        int rc = runQuietly(Duration.ofMinutes(2), asadmin.toString(), "stop-domain", DOMAIN);
+        int rc = runQuietly(Duration.ofMinutes(2), asadmin.toString(), "stop-domain", domain);
         if (rc != 0) {
-            runQuietly(Duration.ofMinutes(1), asadmin.toString(), "stop-domain", "--kill=true", DOMAIN);
+            runQuietly(Duration.ofMinutes(1), asadmin.toString(), "stop-domain", "--kill=true", domain);
         }
         log("GlassFish stopped (rc " + rc + ") in " + Duration.between(t0, Instant.now()).toMillis() + " ms");
     }

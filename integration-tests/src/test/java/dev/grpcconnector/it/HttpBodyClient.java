@@ -60,6 +60,24 @@ public final class HttpBodyClient implements AutoCloseable {
         return new HttpBodyClient(b.build());
     }
 
+    /**
+     * A channel whose HTTP/2 receive windows stay at {@code window} bytes, both the stream
+     * window (SETTINGS_INITIAL_WINDOW_SIZE) and the connection window.
+     * {@code NettyChannelBuilder.flowControlWindow} (unlike {@code initialFlowControlWindow})
+     * turns grpc-java's BDP-based auto-tuning off, so the window is never enlarged; and
+     * grpc-java sets the connection window to the same value (it only sends a connection
+     * WINDOW_UPDATE at start when the value exceeds the protocol's 65,535 default).
+     * {@link SmallWindowIT} checks both from grpc-java's own frame log.
+     */
+    public static HttpBodyClient connectWithWindow(int port, int window) {
+        return new HttpBodyClient(NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .flowControlWindow(window)
+                .maxInboundMessageSize(MAX_INBOUND)
+                .maxInboundMetadataSize(1024 * 1024)
+                .build());
+    }
+
     public ManagedChannel channel() {
         return channel;
     }
@@ -242,6 +260,145 @@ public final class HttpBodyClient implements AutoCloseable {
     /** Calls Handle (unary). Never throws for a gRPC error: it is in {@link Response#status()}. */
     public Response handle(Request request) {
         return call(HttpServiceGrpc.getHandleMethod(), request.metadata(), request.message(), request.deadlineSeconds);
+    }
+
+    /** What a {@code Stream} call got back: every response message, in order. */
+    public record StreamResponse(Status status, Metadata headers, List<HttpBody> messages, Metadata trailers) {
+
+        public int httpCode() {
+            String v = headers == null ? null : headers.get(X_HTTP_CODE);
+            return v == null ? -1 : Integer.parseInt(v.trim());
+        }
+
+        public boolean ok() {
+            return status.isOk();
+        }
+
+        /** The data of all messages, concatenated. */
+        public byte[] data() {
+            ByteString all = ByteString.EMPTY;
+            for (HttpBody m : messages) {
+                all = all.concat(m.getData());
+            }
+            return all.toByteArray();
+        }
+
+        /** The content type of the first message (Envoy takes it from there), or null without messages. */
+        public String contentType() {
+            return messages.isEmpty() ? null : messages.get(0).getContentType();
+        }
+
+        /** As a {@link Response} (for the checks written for Handle); the body is the concatenated data. */
+        public Response asResponse() {
+            HttpBody body = messages.isEmpty() ? null
+                    : HttpBody.newBuilder().setContentType(contentType()).setData(ByteString.copyFrom(data())).build();
+            return new Response(status, headers, body, trailers);
+        }
+
+        @Override
+        public String toString() {
+            return "StreamResponse{grpc=" + status.getCode() + (status.getDescription() == null ? "" : " '" + status.getDescription() + "'")
+                    + ", x-http-code=" + (headers == null ? "-" : headers.get(X_HTTP_CODE)) + ", headers=" + headers
+                    + ", " + messages.size() + " messages, contentType=" + contentType() + ", " + data().length
+                    + " bytes, trailers=" + trailers + "}";
+        }
+    }
+
+    /**
+     * Calls Stream the way Envoy does for a request it has whole: the request body as one
+     * HttpBody, then half-close; collects every response message until the call ends.
+     * Never throws for a gRPC error.
+     */
+    public StreamResponse stream(Request request) {
+        StreamCall call = startStream(request);
+        return call.await(request.deadlineSeconds + 10);
+    }
+
+    /** Starts a Stream call (one HttpBody, then half-close) without waiting for it. */
+    public StreamCall startStream(Request request) {
+        StreamCall call = new StreamCall();
+        io.grpc.stub.StreamObserver<HttpBody> requests = HttpServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(request.metadata()),
+                        MetadataUtils.newCaptureMetadataInterceptor(call.headers, call.trailers))
+                .withDeadlineAfter(request.deadlineSeconds, TimeUnit.SECONDS)
+                .stream(call);
+        requests.onNext(request.message());
+        requests.onCompleted();
+        return call;
+    }
+
+    /** A running Stream call; also the observer of its responses. */
+    public static final class StreamCall implements io.grpc.stub.StreamObserver<HttpBody> {
+        final AtomicReference<Metadata> headers = new AtomicReference<>();
+        final AtomicReference<Metadata> trailers = new AtomicReference<>();
+        private final List<HttpBody> messages = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final java.util.concurrent.CompletableFuture<StreamResponse> done = new java.util.concurrent.CompletableFuture<>();
+
+        @Override
+        public void onNext(HttpBody value) {
+            messages.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            Status status = Status.fromThrowable(t);
+            Metadata t2 = trailers.get() != null ? trailers.get() : Status.trailersFromThrowable(t);
+            done.complete(new StreamResponse(status, headers.get(), List.copyOf(messages), t2));
+        }
+
+        @Override
+        public void onCompleted() {
+            done.complete(new StreamResponse(Status.OK, headers.get(), List.copyOf(messages), trailers.get()));
+        }
+
+        /** Completes when the call has ended (never exceptionally). */
+        public java.util.concurrent.CompletableFuture<StreamResponse> future() {
+            return done;
+        }
+
+        public StreamResponse await(long seconds) {
+            try {
+                return done.get(seconds, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("Stream call did not end within " + seconds + " s: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Starts a Handle call on the async stub; the future completes (never exceptionally)
+     * when the call has ended, on a grpc-java callback thread.
+     */
+    public java.util.concurrent.CompletableFuture<Response> startHandle(Request request) {
+        AtomicReference<Metadata> headers = new AtomicReference<>();
+        AtomicReference<Metadata> trailers = new AtomicReference<>();
+        AtomicReference<HttpBody> reply = new AtomicReference<>();
+        java.util.concurrent.CompletableFuture<Response> done = new java.util.concurrent.CompletableFuture<>();
+        HttpServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(request.metadata()),
+                        MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
+                .withDeadlineAfter(request.deadlineSeconds, TimeUnit.SECONDS)
+                .handle(request.message(), new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(HttpBody value) {
+                        reply.set(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        Metadata t2 = trailers.get() != null ? trailers.get() : Status.trailersFromThrowable(t);
+                        done.complete(new Response(Status.fromThrowable(t), headers.get(), null, t2));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(new Response(Status.OK, headers.get(), reply.get(), trailers.get()));
+                    }
+                });
+        return done;
     }
 
     /** Calls Handle with an arbitrary message body (raw bytes as the gRPC message). */
