@@ -96,6 +96,11 @@ public final class RequestTranslator {
         request.setContentLengthLong(contentLength);
         if (contentLength >= 0) {
             headers.setValue(Header.ContentLength).setString(Long.toString(contentLength));
+        } else {
+            // A body of unknown length, as HTTP/1.1 chunked encoding would carry it: without
+            // this mark Grizzly's Request.parseRequestParameters ignores the body of a form
+            // POST whose length it does not know.
+            request.setChunked(true);
         }
     }
 

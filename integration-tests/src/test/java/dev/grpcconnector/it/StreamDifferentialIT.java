@@ -56,6 +56,9 @@ class StreamDifferentialIT extends ConnectorTestBase {
                 new Case("200 with two cookies", "GET", "/app/cookies", null, null, 200, false),
                 new Case("POST JSON body", "POST", "/app/echo?from=query", "application/json",
                         "{\"name\":\"\u00e9\",\"list\":[1,2,3]}", 200, false),
+                new Case("login form", "POST", "/app/login", "application/x-www-form-urlencoded", "user=alice&password=secret", 302, false),
+                new Case("POST form", "POST", "/app/echo?from=query", "application/x-www-form-urlencoded",
+                        "user=alice&note=caf%C3%A9+au+lait&x=1&x=2", 200, false),
                 new Case("404 from the application", "GET", "/app/status?code=404", null, null, 404, false),
                 new Case("404 from the container", "GET", "/app/no/such/page.html", null, null, 404, false));
     }
