@@ -11,11 +11,14 @@ import java.util.function.Function;
  *     {@code X-Forwarded-For} entries are trusted (Envoy alone: 1)
  * @param maxMessageBytes {@code grpc-connector-max-message-bytes}: the largest request
  *     message accepted
+ * @param shutdownDrainSeconds {@code grpc-connector-shutdown-drain-seconds}: how long
+ *     GlassFish keeps serving, with health NOT_SERVING, once it starts shutting down
  */
-public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes) {
+public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes, int shutdownDrainSeconds) {
     public static final String ENABLED = "grpc-connector";
     public static final String TRUSTED_PROXY_HOPS = "grpc-connector-trusted-proxy-hops";
     public static final String MAX_MESSAGE_BYTES = "grpc-connector-max-message-bytes";
+    public static final String SHUTDOWN_DRAIN_SECONDS = "grpc-connector-shutdown-drain-seconds";
     public static final int DEFAULT_TRUSTED_PROXY_HOPS = 1;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -27,7 +30,8 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
         return new ConnectorSettings(
                 Boolean.parseBoolean(property.apply(ENABLED)),
                 number(property, TRUSTED_PROXY_HOPS, DEFAULT_TRUSTED_PROXY_HOPS, 0),
-                number(property, MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES, 1));
+                number(property, MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES, 1),
+                number(property, SHUTDOWN_DRAIN_SECONDS, 0, 0));
     }
 
     private static int number(Function<String, String> property, String name, int fallback, int min) {

@@ -43,7 +43,7 @@ import org.jvnet.hk2.annotations.Service;
 public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement<Http> {
     private static final Logger LOG = Logger.getLogger(GrpcConnectorAddOn.class.getName());
 
-    private ConnectorSettings settings = new ConnectorSettings(false, 0, 0);
+    private ConnectorSettings settings = new ConnectorSettings(false, 0, 0, 0);
     private String listenerName = "?";
     private HealthService health;
 
@@ -56,10 +56,11 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
             // A typo in one property must not stop GlassFish: this listener runs without
             // the connector, and the log says why.
             LOG.log(Level.SEVERE, "gRPC connector not installed on listener {0}: {1}", new Object[] {listenerName, e.getMessage()});
-            settings = new ConnectorSettings(false, 0, 0);
+            settings = new ConnectorSettings(false, 0, 0, 0);
         }
         if (settings.enabled()) {
             health = ServerHealth.get(locator);
+            ServerHealth.drainAtLeast(settings.shutdownDrainSeconds());
         }
     }
 

@@ -43,7 +43,17 @@ class ConnectorSettingsTest {
     void values() {
         ConnectorSettings settings = from(ConnectorSettings.ENABLED, "true", ConnectorSettings.TRUSTED_PROXY_HOPS, "2",
                 ConnectorSettings.MAX_MESSAGE_BYTES, "1048576");
-        assertEquals(new ConnectorSettings(true, 2, 1048576), settings);
+        assertEquals(new ConnectorSettings(true, 2, 1048576, 0), settings);
+    }
+
+    @Test
+    void shutdownDrain() {
+        assertEquals("grpc-connector-shutdown-drain-seconds", ConnectorSettings.SHUTDOWN_DRAIN_SECONDS);
+        assertEquals(0, from().shutdownDrainSeconds());
+        assertEquals(15, from(ConnectorSettings.SHUTDOWN_DRAIN_SECONDS, "15").shutdownDrainSeconds());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> from(ConnectorSettings.SHUTDOWN_DRAIN_SECONDS, "-1"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(ConnectorSettings.SHUTDOWN_DRAIN_SECONDS));
     }
 
     @Test

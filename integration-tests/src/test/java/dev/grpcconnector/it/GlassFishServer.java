@@ -333,7 +333,7 @@ public final class GlassFishServer implements AutoCloseable {
      * multimode run that sets the given system properties on the running server, creates
      * the gRPC listener by hand (as {@link #installByHand} does) and deploys the test WAR.
      */
-    void startSecond(java.util.Map<String, String> systemProperties) {
+    void startSecond(java.util.Map<String, String> systemProperties, java.util.Map<String, String> connectorProperties) {
         Instant t0 = Instant.now();
         try {
             Files.createDirectories(workDir);
@@ -365,7 +365,10 @@ public final class GlassFishServer implements AutoCloseable {
             commands.add("create-threadpool --maxthreadpoolsize 64 --minthreadpoolsize 8 grpc-thread-pool");
             commands.add("set " + http + "comet-support-enabled=true " + http + "scheme-mapping=x-forwarded-proto "
                     + http + "property.grpc-connector=true " + http + "property.grpc-connector-trusted-proxy-hops=1 "
-                    + http + "property.grpc-connector-max-message-bytes=16777216");
+                    + http + "property.grpc-connector-max-message-bytes=16777216"
+                    + connectorProperties.entrySet().stream()
+                            .map(p -> " " + http + "property." + p.getKey() + "=" + p.getValue())
+                            .collect(java.util.stream.Collectors.joining()));
             commands.add("create-network-listener --listenerport " + grpcPort + " --protocol " + LISTENER
                     + " --threadpool grpc-thread-pool --target server " + LISTENER);
             commands.add("deploy --contextroot " + CONTEXT_ROOT.substring(1) + " --name grpc-connector-test-webapp "

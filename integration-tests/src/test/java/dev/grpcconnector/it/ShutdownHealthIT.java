@@ -50,6 +50,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * property {@code it.slowUndeployMillis}) was meant to hold the shutdown open; since the
  * application is undeployed after the listener is closed, it cannot, and it is kept only
  * as a marker in server.log that shows that order when this test fails.
+ *
+ * <p>That is why the connector has a drain time ({@code grpc-connector-shutdown-drain-seconds},
+ * {@value #DRAIN_SECONDS} s here): its PREPARE_SHUTDOWN handler holds the shutdown while health
+ * says NOT_SERVING and the listener still serves. The test checks that a call made after
+ * NOT_SERVING was seen is answered normally.
  */
 class ShutdownHealthIT {
 
@@ -57,6 +62,8 @@ class ShutdownHealthIT {
     static final long SLOW_UNDEPLOY_MS = 2000;
     static final String HTTP_SERVICE = "grpcconnector.v1.HttpService";
     static final int POLLERS = 4;
+    /** The drain the connector holds the shutdown for, serving with NOT_SERVING health. */
+    static final int DRAIN_SECONDS = 3;
 
     record Answer(long nanos, LocalTime utc, int poller, String what) {
     }
@@ -64,9 +71,10 @@ class ShutdownHealthIT {
     @Test
     void healthAnswersNotServingWhileGlassFishShutsDown() throws Exception {
         GlassFishServer gf = GlassFishServer.secondDomain(SECOND_DOMAIN);
-        ExecutorService pool = Executors.newFixedThreadPool(POLLERS);
+        ExecutorService pool = Executors.newFixedThreadPool(POLLERS + 1);
         try {
-            gf.startSecond(Map.of("it.slowUndeployMillis", String.valueOf(SLOW_UNDEPLOY_MS)));
+            gf.startSecond(Map.of("it.slowUndeployMillis", String.valueOf(SLOW_UNDEPLOY_MS)),
+                    Map.of("grpc-connector-shutdown-drain-seconds", String.valueOf(DRAIN_SECONDS)));
             try (HttpBodyClient client = HttpBodyClient.connect(gf.grpcPort())) {
                 assertEquals(ServingStatus.SERVING, check(client, ""));
                 assertEquals(ServingStatus.SERVING, check(client, HTTP_SERVICE));
@@ -94,6 +102,17 @@ class ShutdownHealthIT {
                         }
                     }));
                 }
+                // Once health says NOT_SERVING, an ordinary call must still be answered: that
+                // is what the drain is for (Envoy stops sending new requests, those in flight finish).
+                CompletableFuture<Response> duringDrain = CompletableFuture.supplyAsync(() -> {
+                    while (!anyNotServing(answers)) {
+                        if (lastIsFailure(answers)) {
+                            return null;
+                        }
+                        GlassFishServer.sleep(5);
+                    }
+                    return client.handle(Request.get("/app/echo?during=drain"));
+                }, pool);
                 CompletableFuture<Integer> stop = gf.stopDomainAsync();
                 int rc = stop.get(3, TimeUnit.MINUTES);
                 // The server process is gone once stop-domain returns; wait for the pollers to notice.
@@ -132,11 +151,20 @@ class ShutdownHealthIT {
                         }
                     }
                 }
+                Response drained = duringDrain.get(1, TimeUnit.MINUTES);
+                assertTrue(drained != null && drained.ok() && drained.httpCode() == 200,
+                        () -> "a call during the drain must be served: " + drained + "; " + timeline);
                 assertEquals(0, rc, "stop-domain exit code");
             }
         } finally {
             pool.shutdownNow();
             gf.destroy();
+        }
+    }
+
+    static boolean anyNotServing(List<Answer> answers) {
+        synchronized (answers) {
+            return answers.stream().anyMatch(a -> a.what.equals("NOT_SERVING"));
         }
     }
 
