@@ -37,6 +37,9 @@ Options:
                             (default: 1, Envoy; 0 = use the TCP peer)
   --max-message-bytes N     grpc-connector-max-message-bytes: largest gRPC
                             request message accepted (default: 16777216)
+  --drain-seconds N         grpc-connector-shutdown-drain-seconds: how long the
+                            listener keeps serving, health NOT_SERVING, once
+                            GlassFish starts shutting down (default: 0)
   --idle-timeout SECONDS    timeout-seconds of the listener: idle connection
                             timeout (default: 3900, above Envoy's 1 h upstream
                             idle timeout; -1 disables it)
@@ -59,6 +62,7 @@ LISTEN_PORT=8081
 POOL_SIZE=64
 TRUSTED_HOPS=1
 MAX_MESSAGE_BYTES=16777216
+DRAIN_SECONDS=0
 IDLE_TIMEOUT=3900
 ADMIN_PORT=""
 JAR=""
@@ -71,6 +75,7 @@ while (($# > 0)); do
     --pool-size | --pool-size=*) POOL_SIZE=$(option_value "$1" "${2-}") ;;
     --trusted-hops | --trusted-hops=*) TRUSTED_HOPS=$(option_value "$1" "${2-}") ;;
     --max-message-bytes | --max-message-bytes=*) MAX_MESSAGE_BYTES=$(option_value "$1" "${2-}") ;;
+    --drain-seconds | --drain-seconds=*) DRAIN_SECONDS=$(option_value "$1" "${2-}") ;;
     --idle-timeout | --idle-timeout=*) IDLE_TIMEOUT=$(option_value "$1" "${2-}") ;;
     --admin-port | --admin-port=*) ADMIN_PORT=$(option_value "$1" "${2-}") ;;
     --jar | --jar=*) JAR=$(option_value "$1" "${2-}") ;;
@@ -92,11 +97,12 @@ require_int --port "$LISTEN_PORT" 1 65535
 require_int --pool-size "$POOL_SIZE" 1
 require_int --trusted-hops "$TRUSTED_HOPS" 0 255
 require_int --max-message-bytes "$MAX_MESSAGE_BYTES" 1 2147483647
+require_int --drain-seconds "$DRAIN_SECONDS" 0 3600
 require_int --idle-timeout "$IDLE_TIMEOUT" -1 2147483647
 [[ -z $ADMIN_PORT ]] || require_int --admin-port "$ADMIN_PORT" 1 65535
 # Normalise (no leading zeros) so values read back from asadmin compare equal.
 LISTEN_PORT=$((10#$LISTEN_PORT)) POOL_SIZE=$((10#$POOL_SIZE)) TRUSTED_HOPS=$((10#$TRUSTED_HOPS))
-MAX_MESSAGE_BYTES=$((10#$MAX_MESSAGE_BYTES))
+MAX_MESSAGE_BYTES=$((10#$MAX_MESSAGE_BYTES)) DRAIN_SECONDS=$((10#$DRAIN_SECONDS))
 MIN_POOL_SIZE=$((POOL_SIZE < 8 ? POOL_SIZE : 8))
 
 # --- the jar ---------------------------------------------------------------
@@ -180,9 +186,10 @@ gf_do set \
   "$HTTP_DOTTED.http2-enabled=true" \
   "$HTTP_DOTTED.property.grpc-connector=true" \
   "$HTTP_DOTTED.property.grpc-connector-trusted-proxy-hops=$TRUSTED_HOPS" \
-  "$HTTP_DOTTED.property.grpc-connector-max-message-bytes=$MAX_MESSAGE_BYTES"
+  "$HTTP_DOTTED.property.grpc-connector-max-message-bytes=$MAX_MESSAGE_BYTES" \
+  "$HTTP_DOTTED.property.grpc-connector-shutdown-drain-seconds=$DRAIN_SECONDS"
 log "set on $PROTOCOL_NAME <http>: comet-support-enabled=true scheme-mapping=x-forwarded-proto timeout-seconds=$IDLE_TIMEOUT http2-enabled=true"
-log "set on $PROTOCOL_NAME <http> properties: grpc-connector=true grpc-connector-trusted-proxy-hops=$TRUSTED_HOPS grpc-connector-max-message-bytes=$MAX_MESSAGE_BYTES"
+log "set on $PROTOCOL_NAME <http> properties: grpc-connector=true grpc-connector-trusted-proxy-hops=$TRUSTED_HOPS grpc-connector-max-message-bytes=$MAX_MESSAGE_BYTES grpc-connector-shutdown-drain-seconds=$DRAIN_SECONDS"
 
 if gf_exists "$LISTENER_DOTTED.name"; then
   gf_do set \

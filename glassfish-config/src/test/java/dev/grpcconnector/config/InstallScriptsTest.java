@@ -76,7 +76,7 @@ class InstallScriptsTest {
             List<String> first = new ArrayList<>(List.of(
                     "install.sh", glassfishHome.toString(), "--domain", DOMAIN,
                     "--port", String.valueOf(grpcPort), "--pool-size", "16", "--trusted-hops", "2",
-                    "--max-message-bytes", "1048576", "--idle-timeout", "120"));
+                    "--max-message-bytes", "1048576", "--drain-seconds", "5", "--idle-timeout", "120"));
             first.addAll(jarOption);
             String out = script(first);
             step("install.sh on the stopped domain done");
@@ -94,6 +94,7 @@ class InstallScriptsTest {
             assertEquals("120", http.get("timeout-seconds"));
             assertEquals("2", http.get("property.grpc-connector-trusted-proxy-hops"));
             assertEquals("1048576", http.get("property.grpc-connector-max-message-bytes"));
+            assertEquals("5", http.get("property.grpc-connector-shutdown-drain-seconds"));
             assertEquals(String.valueOf(grpcPort), getAll(LISTENER).get("port"));
 
             // 2. Domain running, second run: defaults, another port, admin port given;
@@ -124,6 +125,7 @@ class InstallScriptsTest {
             assertEquals("true", http.get("property.grpc-connector"));
             assertEquals("1", http.get("property.grpc-connector-trusted-proxy-hops"));
             assertEquals("16777216", http.get("property.grpc-connector-max-message-bytes"));
+            assertEquals("0", http.get("property.grpc-connector-shutdown-drain-seconds"));
             assertEquals(String.valueOf(grpcPort2), listener.get("port"));
             assertEquals("grpc-listener", listener.get("protocol"));
             assertEquals("grpc-thread-pool", listener.get("thread-pool"));
