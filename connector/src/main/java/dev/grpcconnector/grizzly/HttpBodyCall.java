@@ -80,7 +80,7 @@ final class HttpBodyCall {
     private final Connection<?> connection;
     private final Http2Stream stream;
     private final String timeout;
-    private boolean deadlineStarted;
+    private boolean started;
     private boolean dispatched;
     private volatile boolean closed;
     private volatile GrpcStatusException inputError;
@@ -134,17 +134,13 @@ final class HttpBodyCall {
         if (kind == Kind.UNIMPLEMENTED) {
             return reject(ctx, new GrpcStatusException(GrpcStatus.UNIMPLEMENTED, "method " + grpcPath + " is not implemented"));
         }
-        if (!deadlineStarted) {
-            deadlineStarted = true;
-            try {
-                startDeadline();
-            } catch (GrpcStatusException e) {
-                return reject(ctx, e);
-            }
-        }
         List<GrpcFrame> frames = new ArrayList<>(1);
         try {
-            MessageEncoding.check(encoding);
+            if (!started) {
+                started = true;
+                MessageEncoding.check(encoding);
+                startDeadline();
+            }
             Buffer bytes = content.getContent();
             for (GrpcFrame frame : decoder.decode(bytes.toByteBuffer())) {
                 frames.add(MessageEncoding.decode(frame, encoding, maxMessageBytes));
@@ -207,7 +203,10 @@ final class HttpBodyCall {
                     }
                     return ctx.getStopAction();
                 }
-                return dispatch(ctx, messages.get(0).contentType(), messages, -1, last);
+                // When the whole body came with the first delivery its length is known, as
+                // the browser's Content-Length was (Envoy removes that header).
+                long length = last ? messages.stream().mapToLong(HttpBodyMessage::dataLength).sum() : -1;
+                return dispatch(ctx, messages.get(0).contentType(), messages, length, last);
             }
         } catch (GrpcStatusException e) {
             return reject(ctx, e);
