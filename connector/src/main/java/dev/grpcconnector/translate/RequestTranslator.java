@@ -40,7 +40,8 @@ public final class RequestTranslator {
      * Rewrites {@code request}. Nothing is changed when it throws.
      *
      * @param contentType the HttpBody's content type, empty for none
-     * @param contentLength the body length when it is known (unary), else -1
+     * @param contentLength the body length when the whole body is known, 0 for none,
+     *     -1 for a body still arriving
      * @throws GrpcStatusException {@code INVALID_ARGUMENT} for missing original method or
      *     path, a method that is not a token, a path that is not a request target, and CR,
      *     LF or NUL in any header value
@@ -93,9 +94,13 @@ public final class RequestTranslator {
             headers.setValue(Header.ContentType).setString(contentType);
         }
         request.setContentType(ContentType.newContentType(contentType.isEmpty() ? null : contentType));
-        request.setContentLengthLong(contentLength);
-        if (contentLength >= 0) {
+        if (contentLength > 0) {
+            request.setContentLengthLong(contentLength);
             headers.setValue(Header.ContentLength).setString(Long.toString(contentLength));
+        } else if (contentLength == 0) {
+            // No body: no Content-Length either, as a browser's GET has none (Envoy removed
+            // whatever the browser sent, so an empty POST's "Content-Length: 0" is lost too).
+            request.setContentLengthLong(-1);
         } else {
             // A body of unknown length, as HTTP/1.1 chunked encoding would carry it: without
             // this mark Grizzly's Request.parseRequestParameters ignores the body of a form

@@ -192,7 +192,9 @@ public final class GlassFishServer implements AutoCloseable {
     private void choosePorts() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20_000 + 100 * random.nextInt(400); // 20000..59900
+            // 20000..57700: create-domain also derives a JMS provider port of base + 7676,
+            // which must stay below 65536 (a base of 59800 failed: "No free port ... 67,476").
+            int base = 20_000 + 100 * random.nextInt(378);
             boolean free = portFree(base + GRPC_OFFSET);
             for (int off : PORTBASE_OFFSETS) {
                 free &= portFree(base + off);
