@@ -13,12 +13,17 @@ import java.util.function.Function;
  *     message accepted
  * @param shutdownDrainSeconds {@code grpc-connector-shutdown-drain-seconds}: how long
  *     GlassFish keeps serving, with health NOT_SERVING, once it starts shutting down
+ * @param applicationThreads {@code grpc-connector-application-threads}: threads that run
+ *     the web container for the connector's calls
  */
-public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes, int shutdownDrainSeconds) {
+public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes, int shutdownDrainSeconds,
+        int applicationThreads) {
     public static final String ENABLED = "grpc-connector";
     public static final String TRUSTED_PROXY_HOPS = "grpc-connector-trusted-proxy-hops";
     public static final String MAX_MESSAGE_BYTES = "grpc-connector-max-message-bytes";
     public static final String SHUTDOWN_DRAIN_SECONDS = "grpc-connector-shutdown-drain-seconds";
+    public static final String APPLICATION_THREADS = "grpc-connector-application-threads";
+    public static final int DEFAULT_APPLICATION_THREADS = 64;
     public static final int DEFAULT_TRUSTED_PROXY_HOPS = 1;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -31,7 +36,8 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
                 Boolean.parseBoolean(property.apply(ENABLED)),
                 number(property, TRUSTED_PROXY_HOPS, DEFAULT_TRUSTED_PROXY_HOPS, 0),
                 number(property, MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES, 1),
-                number(property, SHUTDOWN_DRAIN_SECONDS, 0, 0));
+                number(property, SHUTDOWN_DRAIN_SECONDS, 0, 0),
+                number(property, APPLICATION_THREADS, DEFAULT_APPLICATION_THREADS, 1));
     }
 
     private static int number(Function<String, String> property, String name, int fallback, int min) {

@@ -43,7 +43,7 @@ import org.jvnet.hk2.annotations.Service;
 public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement<Http> {
     private static final Logger LOG = Logger.getLogger(GrpcConnectorAddOn.class.getName());
 
-    private ConnectorSettings settings = new ConnectorSettings(false, 0, 0, 0);
+    private ConnectorSettings settings = new ConnectorSettings(false, 0, 0, 0, 0);
     private String listenerName = "?";
     private HealthService health;
 
@@ -56,7 +56,7 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
             // A typo in one property must not stop GlassFish: this listener runs without
             // the connector, and the log says why.
             LOG.log(Level.SEVERE, "gRPC connector not installed on listener {0}: {1}", new Object[] {listenerName, e.getMessage()});
-            settings = new ConnectorSettings(false, 0, 0, 0);
+            settings = new ConnectorSettings(false, 0, 0, 0, 0);
         }
         if (settings.enabled()) {
             health = ServerHealth.get(locator);
@@ -77,8 +77,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
             return;
         }
         builder.add(http2 + 1, new HeaderTableSizeFilter());
-        builder.add(http2 + 2, new HttpBodyCallFilter(settings.maxMessageBytes(), settings.trustedProxyHops(), health));
-        LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes",
-                new Object[] {listenerName, settings.trustedProxyHops(), settings.maxMessageBytes()});
+        builder.add(http2 + 2, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
+                settings.applicationThreads(), health));
+        LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
+                + "{3} application threads", new Object[] {listenerName, settings.trustedProxyHops(), settings.maxMessageBytes(),
+                    settings.applicationThreads()});
     }
 }

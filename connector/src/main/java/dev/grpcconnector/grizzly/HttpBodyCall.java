@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -74,6 +73,7 @@ final class HttpBodyCall {
     private final int maxMessageBytes;
     private final RequestTranslator translator;
     private final HealthService health;
+    private final Executor applicationThreads;
     private final GrpcResponder responder;
 
     private final List<GrpcFrame> unaryRequest = new ArrayList<>(1);
@@ -95,7 +95,8 @@ final class HttpBodyCall {
     private UnaryMessageBuilder unaryResponse;
 
     HttpBodyCall(Kind kind, HttpRequestPacket request, int maxMessageBytes, RequestTranslator translator,
-            HealthService health) {
+            HealthService health, Executor applicationThreads) {
+        this.applicationThreads = applicationThreads;
         this.kind = kind;
         this.request = request;
         this.grpcPath = request.getRequestURI();
@@ -235,20 +236,14 @@ final class HttpBodyCall {
     }
 
     /**
-     * Suspends {@code ctx} and runs {@code work} on the listener's worker pool, which must
+     * Suspends {@code ctx} and runs {@code work} on the application threads, which must
      * resume or finish the context. Grizzly delivers the stream's next DATA only once this
      * read event is complete, so the order of a stream's reads is kept.
      */
     private NextAction onWorker(FilterChainContext ctx, Runnable work) {
-        Executor workers = ctx.getConnection().getTransport().getWorkerThreadPool();
         NextAction suspend = ctx.getSuspendAction();
         ctx.suspend();
-        try {
-            workers.execute(work);
-        } catch (RejectedExecutionException e) {
-            LOG.log(Level.FINE, "worker pool saturated, running {0} on the reading thread", grpcPath);
-            work.run();
-        }
+        applicationThreads.execute(work);
         return suspend;
     }
 

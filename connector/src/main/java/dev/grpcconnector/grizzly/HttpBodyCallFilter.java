@@ -37,8 +37,11 @@ public final class HttpBodyCallFilter extends BaseFilter {
     private final int maxMessageBytes;
     private final RequestTranslator translator;
     private final HealthService health;
+    private final ApplicationThreads applicationThreads;
 
-    public HttpBodyCallFilter(int maxMessageBytes, int trustedProxyHops, HealthService health) {
+    public HttpBodyCallFilter(String listenerName, int maxMessageBytes, int trustedProxyHops, int applicationThreads,
+            HealthService health) {
+        this.applicationThreads = new ApplicationThreads(listenerName, applicationThreads);
         this.maxMessageBytes = maxMessageBytes;
         this.translator = new RequestTranslator(trustedProxyHops);
         this.health = health;
@@ -56,7 +59,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
             if (kind == null) {
                 return ctx.getInvokeAction();
             }
-            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health);
+            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads);
             request.setAttribute(HttpBodyCall.ATTRIBUTE, call);
         }
         return call.onRead(ctx, content);

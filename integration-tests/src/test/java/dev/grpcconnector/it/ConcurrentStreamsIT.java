@@ -10,7 +10,6 @@ import dev.grpcconnector.proto.v1.HttpServiceGrpc;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,18 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * /bytes pattern and every upload must be reported with the exact length and SHA-256.
  * All problems are collected and reported together. The duration is logged, not asserted.
  *
- * <p>Runs only with {@code -Dit.concurrent-streams=true} until the connector bug it found is
- * fixed: with more calls than the listener has worker threads (64), every worker ends up
- * blocked in {@code GrpcResponder.awaitWrites} (the defect 2 workaround: the last write waits
- * until the data writes completed), those writes wait for the client's WINDOW_UPDATE frames,
- * and reading them needs a worker thread: no thread is left to read the connections. After
- * 60 s calls end with {@code INTERNAL 'no response data could be written for 60 s'}, and
- * uploads blocked in a body read get a 500 "Blocking read timeout" from the container.
- * With 40, 60 and 100 calls every call succeeded (0.5 to 1.2 s); with 200, 10 to 54 failed
- * in each of four runs. Remove the condition once that is fixed.
+ * <p>It found a deadlock: with more calls than the listener has worker threads (64), every
+ * worker ended up blocked in the last write of a response (the defect 2 workaround waits
+ * until the data writes completed), those writes waited for the client's WINDOW_UPDATE
+ * frames, and reading them needed a worker thread: no thread was left to read the
+ * connections (10 to 54 of 200 calls failed). The connector now runs applications on
+ * threads of its own ({@code ApplicationThreads}); the listener's workers only read.
  */
-@EnabledIfSystemProperty(named = "it.concurrent-streams", matches = "true",
-        disabledReason = "connector bug: worker pool exhausted by GrpcResponder.awaitWrites; run with -Dit.concurrent-streams=true")
 class ConcurrentStreamsIT extends ConnectorTestBase {
 
     static final int CONNECTIONS = 4;
