@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
@@ -81,6 +82,7 @@ final class HttpBodyCall {
     private final Http2Stream stream;
     private final String timeout;
     private boolean started;
+    private volatile long deadlineMillis;
     private boolean dispatched;
     private volatile boolean closed;
     private volatile GrpcStatusException inputError;
@@ -274,6 +276,7 @@ final class HttpBodyCall {
             return;
         }
         long nanos = GrpcTimeout.parseNanos(timeout);
+        deadlineMillis = TimeUnit.NANOSECONDS.toMillis(nanos);
         synchronized (this) {
             if (!ended) {
                 deadline = Deadlines.schedule(this::deadlineExpired, nanos);
@@ -306,7 +309,7 @@ final class HttpBodyCall {
             expired = true;
             headerSent = head != null;
         }
-        String reason = "deadline of " + timeout + " exceeded";
+        String reason = "deadline of " + deadlineMillis + " ms exceeded";
         LOG.log(Level.INFO, "gRPC call {0} on stream {1}: {2}, cancelling the request", new Object[] {
             grpcPath, stream.getId(), reason});
         inputError = new GrpcStatusException(GrpcStatus.DEADLINE_EXCEEDED, reason);
