@@ -46,7 +46,7 @@ import org.glassfish.grizzly.memory.MemoryManager;
  * connection (a worker thread that serves every stream of that connection); when the
  * application reads with blocking I/O, it pulls data through the chain on its own thread
  * ({@code ctx.read()}, a blocking transport context). A pushed read that must go on to
- * the container is handed to the listener's worker pool, so a slow application never
+ * the container is handed to the connector's application threads, so a slow application never
  * stalls the connection's other streams (Grizzly defect 4: the last DATA frame is
  * delivered on the reading thread). Grizzly delivers a stream's next DATA only after the
  * previous delivery finished, so the hand-off keeps the order.
