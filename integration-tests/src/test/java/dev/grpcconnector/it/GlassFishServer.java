@@ -62,6 +62,8 @@ public final class GlassFishServer implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean stopped;
     private String installMode = "?";
+    /** JVM options {@link #startSecond} writes into server-config before the start; an -Xmx replaces the default one. */
+    private List<String> secondJvmOptions = List.of();
 
     private GlassFishServer() {
         this(DOMAIN);
@@ -335,6 +337,39 @@ public final class GlassFishServer implements AutoCloseable {
      * multimode run that sets the given system properties on the running server, creates
      * the gRPC listener by hand (as {@link #installByHand} does) and deploys the test WAR.
      */
+    /**
+     * JVM options for the second domain's server-config, written into domain.xml by
+     * {@link #startSecond} after create-domain and before start-domain (no restart). An
+     * {@code -Xmx...} option replaces the domain's default {@code -Xmx}.
+     */
+    GlassFishServer jvmOptions(String... options) {
+        secondJvmOptions = List.of(options);
+        return this;
+    }
+
+    private void writeJvmOptions() throws IOException {
+        if (secondJvmOptions.isEmpty()) {
+            return;
+        }
+        Path xml = domainDir.resolve("config/domain.xml");
+        String s = Files.readString(xml, StandardCharsets.UTF_8);
+        int config = s.indexOf("<config name=\"server-config\"");
+        int end = s.indexOf("</java-config>", config);
+        check(config >= 0 && end > config, "no server-config java-config in " + xml);
+        String head = s.substring(0, config);
+        String java = s.substring(config, end);
+        boolean xmx = secondJvmOptions.stream().anyMatch(o -> o.startsWith("-Xmx"));
+        if (xmx) {
+            java = java.replaceAll("\\s*<jvm-options>-Xmx[^<]*</jvm-options>", "");
+        }
+        StringBuilder added = new StringBuilder();
+        for (String o : secondJvmOptions) {
+            added.append("        <jvm-options>").append(o.replace("&", "&amp;").replace("<", "&lt;")).append("</jvm-options>\n");
+        }
+        Files.writeString(xml, head + java + added + "      " + s.substring(end), StandardCharsets.UTF_8);
+        log("second domain " + domain + ": JVM options " + secondJvmOptions);
+    }
+
     void startSecond(java.util.Map<String, String> systemProperties, java.util.Map<String, String> connectorProperties) {
         Instant t0 = Instant.now();
         try {
@@ -353,6 +388,7 @@ public final class GlassFishServer implements AutoCloseable {
             if (!Files.isRegularFile(module) || Files.mismatch(module, connectorJar) != -1) {
                 Files.copy(connectorJar, module, StandardCopyOption.REPLACE_EXISTING);
             }
+            writeJvmOptions();
             asadmin(Duration.ofMinutes(3), "start-domain", domain);
             started = true;
             String http = "configs.config.server-config.network-config.protocols.protocol." + LISTENER + ".http.";
@@ -387,6 +423,15 @@ public final class GlassFishServer implements AutoCloseable {
             System.err.println("=== second domain " + domain + " failed to start: " + e + "\n=== server.log tail:\n"
                     + tail(serverLog(), 100));
             throw e;
+        }
+    }
+
+    /** The pid of the running domain's server JVM, from its pid file. */
+    long serverPid() {
+        try {
+            return Long.parseLong(Files.readString(domainDir.resolve("config/pid")).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
