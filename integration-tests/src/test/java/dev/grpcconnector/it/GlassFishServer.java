@@ -137,15 +137,20 @@ public final class GlassFishServer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------ start
 
+    /** Checks the inputs, removes a domain left from an earlier run and picks free ports. */
+    private void prepareDomain() throws IOException {
+        Files.createDirectories(workDir);
+        check(Files.isExecutable(asadmin), "no asadmin at " + asadmin + " (is the distribution unpacked?)");
+        check(Files.isRegularFile(connectorJar), "connector bundle missing: " + connectorJar);
+        check(Files.isRegularFile(webappWar), "test WAR missing: " + webappWar);
+        removeOldDomain();
+        choosePorts();
+    }
+
     private void start() {
         Instant t0 = Instant.now();
         try {
-            Files.createDirectories(workDir);
-            check(Files.isExecutable(asadmin), "no asadmin at " + asadmin + " (is the distribution unpacked?)");
-            check(Files.isRegularFile(connectorJar), "connector bundle missing: " + connectorJar);
-            check(Files.isRegularFile(webappWar), "test WAR missing: " + webappWar);
-            removeOldDomain();
-            choosePorts();
+            prepareDomain();
             log("GlassFish " + glassfishHome + " domain " + domain + ": admin " + adminPort + ", http "
                     + httpPort + ", grpc " + grpcPort + ", java " + javaHome);
             asadmin(Duration.ofMinutes(3), "create-domain", "--nopassword=true", "--portbase", String.valueOf(portBase),
@@ -373,12 +378,7 @@ public final class GlassFishServer implements AutoCloseable {
     void startSecond(java.util.Map<String, String> systemProperties, java.util.Map<String, String> connectorProperties) {
         Instant t0 = Instant.now();
         try {
-            Files.createDirectories(workDir);
-            check(Files.isExecutable(asadmin), "no asadmin at " + asadmin + " (is the distribution unpacked?)");
-            check(Files.isRegularFile(connectorJar), "connector bundle missing: " + connectorJar);
-            check(Files.isRegularFile(webappWar), "test WAR missing: " + webappWar);
-            removeOldDomain();
-            choosePorts();
+            prepareDomain();
             log("second GlassFish domain " + domain + ": admin " + adminPort + ", http " + httpPort + ", grpc " + grpcPort);
             asadmin(Duration.ofMinutes(3), "create-domain", "--nopassword=true", "--portbase", String.valueOf(portBase),
                     "--checkports=true", domain);

@@ -314,14 +314,22 @@ public final class HttpBodyClient implements AutoCloseable {
         return call.await(request.deadlineSeconds + 10);
     }
 
+    /**
+     * The async stub for a call shaped by {@code request}: its metadata attached, its
+     * deadline set, the response headers and trailers captured into the given references.
+     */
+    public HttpServiceGrpc.HttpServiceStub streamStub(Request request, AtomicReference<Metadata> headers,
+            AtomicReference<Metadata> trailers) {
+        return HttpServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(request.metadata()),
+                        MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
+                .withDeadlineAfter(request.deadlineSeconds, TimeUnit.SECONDS);
+    }
+
     /** Starts a Stream call (one HttpBody, then half-close) without waiting for it. */
     public StreamCall startStream(Request request) {
         StreamCall call = new StreamCall();
-        io.grpc.stub.StreamObserver<HttpBody> requests = HttpServiceGrpc.newStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(request.metadata()),
-                        MetadataUtils.newCaptureMetadataInterceptor(call.headers, call.trailers))
-                .withDeadlineAfter(request.deadlineSeconds, TimeUnit.SECONDS)
-                .stream(call);
+        io.grpc.stub.StreamObserver<HttpBody> requests = streamStub(request, call.headers, call.trailers).stream(call);
         requests.onNext(request.message());
         requests.onCompleted();
         return call;

@@ -3,10 +3,8 @@ package dev.grpcconnector.it;
 import com.google.api.HttpBody;
 import dev.grpcconnector.it.HttpBodyClient.Request;
 import dev.grpcconnector.it.HttpBodyClient.Response;
-import dev.grpcconnector.proto.v1.HttpServiceGrpc;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 
@@ -164,11 +162,7 @@ class SseIT extends ConnectorTestBase {
 
         static EventObserver start(HttpBodyClient client, Request request) {
             EventObserver call = new EventObserver();
-            StreamObserver<HttpBody> requests = HttpServiceGrpc.newStub(client.channel())
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(request.metadata()),
-                            MetadataUtils.newCaptureMetadataInterceptor(call.headers, call.trailers))
-                    .withDeadlineAfter(request.deadlineSeconds, TimeUnit.SECONDS)
-                    .stream(call);
+            StreamObserver<HttpBody> requests = client.streamStub(request, call.headers, call.trailers).stream(call);
             requests.onNext(request.message());
             requests.onCompleted();
             return call;
