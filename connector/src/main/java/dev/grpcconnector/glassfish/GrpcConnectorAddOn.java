@@ -1,5 +1,7 @@
 package dev.grpcconnector.glassfish;
 
+import dev.grpcconnector.grizzly.ClientResetFilter;
+import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import dev.grpcconnector.health.HealthService;
@@ -11,6 +13,7 @@ import org.glassfish.grizzly.config.dom.Http;
 import org.glassfish.grizzly.config.dom.NetworkListener;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http2.Http2ServerFilter;
 import org.glassfish.hk2.api.PerLookup;
 import org.glassfish.hk2.api.Rank;
@@ -30,8 +33,17 @@ import org.jvnet.hk2.annotations.Service;
  * add-on (it extends {@link CometAddOn} and calls it first), and on a listener without
  * the {@code grpc-connector=true} property it does nothing else.
  *
- * <p>Where the property is set it inserts, right after {@code Http2ServerFilter},
- * {@link HeaderTableSizeFilter} and {@link HttpBodyCallFilter}. GlassFish calls
+ * <p>Where the property is set it inserts {@link ConnectionWindowFilter} and
+ * {@link ClientResetFilter} right below the HTTP/1 codec ({@code HttpServerFilter}, which
+ * is below {@code Http2ServerFilter}), where the connection's raw bytes pass, and
+ * {@link HeaderTableSizeFilter} and {@link HttpBodyCallFilter} right after
+ * {@code Http2ServerFilter}, where each HTTP/2 stream is a request:
+ *
+ * <pre>
+ * Transport → IdleTimeout → ConnectionWindowFilter → ClientResetFilter → HTTP/1 codec
+ *     → Http2ServerFilter → HeaderTableSizeFilter → HttpBodyCallFilter → … → web container
+ * </pre>
+ * GlassFish calls
  * {@link #configure} and then {@link #setup} each time it builds the listener, so a
  * changed setting takes effect when the listener is rebuilt. One instance per listener
  * ({@link PerLookup}).
@@ -71,11 +83,16 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
             return;
         }
         int http2 = builder.indexOfType(Http2ServerFilter.class);
-        if (http2 < 0) {
+        int codec = builder.indexOfType(HttpServerFilter.class);
+        if (http2 < 0 || codec < 0 || codec > http2) {
             LOG.log(Level.WARNING, "gRPC connector not installed on listener {0}: HTTP/2 is disabled there "
                     + "(set http2-enabled=true and do not use port unification)", listenerName);
             return;
         }
+        // Below the HTTP/1 codec, where the connection's raw bytes pass both ways.
+        builder.add(codec, new ConnectionWindowFilter());
+        builder.add(codec + 1, new ClientResetFilter());
+        http2 += 2;
         builder.add(http2 + 1, new HeaderTableSizeFilter());
         builder.add(http2 + 2, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
                 settings.applicationThreads(), health));

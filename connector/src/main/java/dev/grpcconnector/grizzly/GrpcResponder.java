@@ -3,6 +3,7 @@ package dev.grpcconnector.grizzly;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.wire.GrpcMessageText;
 import dev.grpcconnector.wire.GrpcStatus;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -16,6 +17,7 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.HttpTrailer;
+import org.glassfish.grizzly.http2.Http2Stream;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.threadpool.Threads;
 
@@ -52,10 +54,13 @@ import org.glassfish.grizzly.threadpool.Threads;
  */
 final class GrpcResponder {
     static final long WRITE_TIMEOUT_SECONDS = 60;
+    /** Once every write completed, the stream's queue is empty within microseconds (defect 6). */
+    private static final long QUEUE_DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Logger LOG = Logger.getLogger(GrpcResponder.class.getName());
 
     private final HttpResponsePacket response;
     private int writesInFlight;
+    private boolean abandoned;
 
     GrpcResponder(HttpResponsePacket response) {
         this.response = response;
@@ -113,7 +118,21 @@ final class GrpcResponder {
         }
         GrpcStatus endStatus = status;
         String endMessage = message;
-        if (!awaitWrites()) {
+        boolean allWritten = awaitWrites();
+        if (allWritten && !StreamOutputQueue.awaitEmpty(Http2Stream.getStreamFor(response), QUEUE_DRAIN_TIMEOUT_NANOS)) {
+            LOG.log(Level.WARNING, "gRPC response for {0}: the stream''s output queue did not drain after its last write; "
+                    + "its trailers may be sent twice (Grizzly defect 6)", response.getRequest().getRequestURI());
+        }
+        if (isAbandoned()) {
+            // The call was cancelled: its stream is reset, and trailers would be refused.
+            if (original != null) {
+                original.failed(new IOException("gRPC call cancelled"));
+            }
+            if (ownResponse) {
+                ctx.notifyDownstream(HttpServerFilter.RESPONSE_COMPLETE_EVENT);
+            }
+            return ctx.getStopAction();
+        } else if (!allWritten) {
             endStatus = GrpcStatus.INTERNAL;
             endMessage = Threads.isService()
                     ? "response ended on a Grizzly selector thread while data was still in flight; its tail may be lost"
@@ -132,13 +151,27 @@ final class GrpcResponder {
         return ctx.getStopAction();
     }
 
+    /**
+     * The call was cancelled (client reset, deadline): a thread waiting in {@link #finish}
+     * stops waiting, and no trailers are written.
+     */
+    synchronized void abandon() {
+        abandoned = true;
+        notifyAll();
+    }
+
+    private synchronized boolean isAbandoned() {
+        return abandoned;
+    }
+
+    /** True when every write completed; false on a selector thread, a timeout or {@link #abandon}. */
     private synchronized boolean awaitWrites() {
         if (writesInFlight > 0 && Threads.isService()) {
             return false;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS);
         try {
-            while (writesInFlight > 0) {
+            while (writesInFlight > 0 && !abandoned) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -149,7 +182,7 @@ final class GrpcResponder {
                     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS);
                 }
             }
-            return true;
+            return !abandoned;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

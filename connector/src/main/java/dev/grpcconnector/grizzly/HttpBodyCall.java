@@ -90,7 +90,8 @@ final class HttpBodyCall {
     // Shared with the deadline timer thread; guarded by this.
     private ScheduledFuture<?> deadline;
     private boolean ended;
-    private boolean expired;
+    private boolean cancelled;
+    private CallOutputSink output;
 
     private ResponseHead head;
     private boolean firstMessageSent;
@@ -224,6 +225,9 @@ final class HttpBodyCall {
     private NextAction dispatch(FilterChainContext ctx, String contentType, List<HttpBodyMessage> messages,
             long contentLength, boolean last) throws GrpcStatusException {
         translator.translate(request, contentType, contentLength);
+        synchronized (this) {
+            output = CallOutputSink.install(ctx, request);
+        }
         dispatched = true;
         return pass(ctx, HttpContent.builder(request).content(concatenate(memory(ctx), messages)).last(last).build());
     }
@@ -306,18 +310,54 @@ final class HttpBodyCall {
                 return;
             }
             ended = true;
-            expired = true;
+            cancelled = true;
             headerSent = head != null;
         }
         String reason = "deadline of " + deadlineMillis + " ms exceeded";
         LOG.log(Level.INFO, "gRPC call {0} on stream {1}: {2}, cancelling the request", new Object[] {
             grpcPath, stream.getId(), reason});
-        inputError = new GrpcStatusException(GrpcStatus.DEADLINE_EXCEEDED, reason);
-        closed = true;
+        cancelInContainer(new GrpcStatusException(GrpcStatus.DEADLINE_EXCEEDED, reason));
         stream.terminateWithReason(new IOException("gRPC " + reason));
         byte[] frame = headerSent ? RawFrames.rstStream(stream.getId(), RawFrames.CANCEL)
                 : RawFrames.trailersOnly(stream.getId(), GrpcStatus.DEADLINE_EXCEEDED, reason);
         connection.write(Buffers.wrap(connection.getMemoryManager(), frame));
+    }
+
+    /**
+     * Runs on the connection's reading thread when the client resets the stream
+     * ({@link ClientResetFilter}), just before Grizzly handles the reset. A call whose
+     * response is complete is left alone; otherwise the call is cancelled in the
+     * container: its reads and writes fail from now on, and a write waiting for window
+     * fails at once, which frees the application's thread.
+     */
+    void clientCancelled() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            cancelled = true;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+        LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2} cancelled by the client", new Object[] {
+            grpcPath, stream.getId(), connection.getPeerAddress()});
+        cancelInContainer(new GrpcStatusException(GrpcStatus.CANCELLED, "gRPC call cancelled by the client"));
+    }
+
+    /** Makes the application's further reads and writes fail with {@code reason}. */
+    private void cancelInContainer(GrpcStatusException reason) {
+        inputError = reason;
+        closed = true;
+        CallOutputSink sink;
+        synchronized (this) {
+            sink = output;
+        }
+        if (sink != null) {
+            sink.cancel(new IOException(reason.getMessage()));
+        }
+        responder.abandon();
     }
 
     private static Buffer concatenate(MemoryManager memory, List<HttpBodyMessage> messages) {
@@ -344,9 +384,12 @@ final class HttpBodyCall {
         HttpContent content = HttpContent.isContent(packet) ? (HttpContent) packet : null;
         boolean last = content != null && content.isLast();
         synchronized (this) {
-            if (expired) {
+            if (cancelled) {
+                if (content != null) {
+                    content.getContent().tryDispose();
+                }
                 if (original != null) {
-                    original.failed(new IOException("gRPC deadline exceeded"));
+                    original.failed(new IOException(inputError.getMessage()));
                 }
                 return ctx.getStopAction();
             }

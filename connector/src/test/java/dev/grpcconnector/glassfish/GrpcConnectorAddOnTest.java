@@ -3,15 +3,19 @@ package dev.grpcconnector.glassfish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.grpcconnector.grizzly.ClientResetFilter;
+import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.glassfish.grizzly.config.dom.Http;
 import org.glassfish.grizzly.config.dom.NetworkListener;
+import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.TransportFilter;
 import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http2.Http2Configuration;
 import org.glassfish.grizzly.http2.Http2ServerFilter;
 import org.glassfish.hk2.api.ServiceLocator;
@@ -40,6 +44,7 @@ class GrpcConnectorAddOnTest {
                 stub(Http.class, Map.of("properties", properties)));
         FilterChainBuilder builder = FilterChainBuilder.stateless()
                 .add(new TransportFilter())
+                .add(new HttpServerFilter())
                 .add(new Http2ServerFilter(Http2Configuration.builder().build()))
                 .add(new WebContainerFilter());
         addOn.setup(null, builder);
@@ -47,24 +52,28 @@ class GrpcConnectorAddOnTest {
     }
 
     @Test
-    void installsBothFiltersRightAfterHttp2ServerFilter() {
-        FilterChainBuilder builder = configured(Map.of("grpc-connector", "true"));
-        assertEquals(5, builder.build().size());
-        assertInstanceOf(Http2ServerFilter.class, builder.build().get(1));
-        assertInstanceOf(HeaderTableSizeFilter.class, builder.build().get(2));
-        assertInstanceOf(HttpBodyCallFilter.class, builder.build().get(3));
-        assertInstanceOf(WebContainerFilter.class, builder.build().get(4));
+    void installsTheFrameFiltersBelowTheCodecAndTheCallFiltersRightAfterHttp2ServerFilter() {
+        FilterChain chain = configured(Map.of("grpc-connector", "true")).build();
+        assertEquals(8, chain.size());
+        assertInstanceOf(TransportFilter.class, chain.get(0));
+        assertInstanceOf(ConnectionWindowFilter.class, chain.get(1));
+        assertInstanceOf(ClientResetFilter.class, chain.get(2));
+        assertInstanceOf(HttpServerFilter.class, chain.get(3));
+        assertInstanceOf(Http2ServerFilter.class, chain.get(4));
+        assertInstanceOf(HeaderTableSizeFilter.class, chain.get(5));
+        assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
+        assertInstanceOf(WebContainerFilter.class, chain.get(7));
     }
 
     @Test
     void withoutThePropertyTheChainIsTheStockOne() {
-        assertEquals(3, configured(Map.of()).build().size());
-        assertEquals(3, configured(Map.of("grpc-connector", "false")).build().size());
+        assertEquals(4, configured(Map.of()).build().size());
+        assertEquals(4, configured(Map.of("grpc-connector", "false")).build().size());
     }
 
     @Test
     void anInvalidValueLeavesTheListenerWithoutTheConnectorInsteadOfFailing() {
-        assertEquals(3, configured(Map.of("grpc-connector", "true", "grpc-connector-max-message-bytes", "abc")).build().size());
+        assertEquals(4, configured(Map.of("grpc-connector", "true", "grpc-connector-max-message-bytes", "abc")).build().size());
     }
 
     @Test

@@ -29,8 +29,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,14 +47,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code isReady}/{@code setOnReadyHandler}). While the calls run, {@code jstat -gc} samples
  * the server's heap; durations, MB/s and the heap high-water are logged, never asserted.
  *
- * <p><b>Opt-in ({@code -Dit.bounded-memory=true}) until the upload passes.</b> The download
- * passes; the 2 GiB upload fails: the server's WINDOW_UPDATE frames credit the connection
- * about twice the bytes received, so after about 2 GiB grpc-java ends the connection
- * ("Window size overflow for stream: 0"); see docs/upstream/grizzly-http2-defects.md #5 and
- * docs/performance.md. Make it run by default once that is fixed.
+ * <p>The upload is also the regression test for Grizzly's connection-window double credit
+ * (docs/upstream/grizzly-http2-defects.md #5): without {@code ConnectionWindowFilter},
+ * grpc-java ends the connection after about 2 GiB ("Window size overflow for stream: 0").
  */
-@EnabledIfSystemProperty(named = "it.bounded-memory", matches = "true",
-        disabledReason = "2 GiB upload fails on the connection-window double credit; run with -Dit.bounded-memory=true")
 class BoundedMemoryIT {
 
     static final String SECOND_DOMAIN = "grpc-it-bounded";

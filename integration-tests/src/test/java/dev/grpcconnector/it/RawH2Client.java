@@ -279,10 +279,26 @@ public final class RawH2Client implements Closeable {
 
     /** Reads frames until the stream ends (END_STREAM or RST_STREAM), the connection fails, or time runs out. */
     public StreamResult await(int streamId, Duration timeout) {
+        return awaitUntil(streamId, r -> false, timeout);
+    }
+
+    /** Reads until the stream has at least {@code bytes} of DATA payload, or ends. */
+    public StreamResult awaitData(int streamId, int bytes, Duration timeout) {
+        return awaitUntil(streamId, r -> r.data.size() >= bytes, timeout);
+    }
+
+    /** Resets a stream: RST_STREAM with the given error code (8 is CANCEL). */
+    public void reset(int streamId, int errorCode) {
+        frame(RST_STREAM, 0, streamId, new byte[] {(byte) (errorCode >>> 24), (byte) (errorCode >>> 16),
+                (byte) (errorCode >>> 8), (byte) errorCode});
+        flush();
+    }
+
+    private StreamResult awaitUntil(int streamId, java.util.function.Predicate<StreamResult> enough, Duration timeout) {
         StreamResult r = streams.computeIfAbsent(streamId, k -> new StreamResult());
         Instant deadline = Instant.now().plus(timeout);
         try {
-            while (!r.ended && r.rstCode == null && r.connectionError == null) {
+            while (!enough.test(r) && !r.ended && r.rstCode == null && r.connectionError == null) {
                 if (eof || goaway != null && lastStreamOf(goaway) < streamId) {
                     r.connectionError = eof ? "connection closed " + (goaway == null ? "without GOAWAY" : "after GOAWAY " + goaway)
                             : "GOAWAY " + goaway;

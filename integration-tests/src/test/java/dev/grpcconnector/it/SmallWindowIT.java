@@ -189,7 +189,6 @@ class SmallWindowIT extends ConnectorTestBase {
             final Map<Integer, long[]> streams = new HashMap<>(); // {window, max window, data bytes}
             final Map<Integer, String> endedBy = new HashMap<>();
             final List<String> problems = new ArrayList<>();
-            final List<Integer> repeatedTrailers = new ArrayList<>();
             boolean sawSettings;
         }
 
@@ -244,13 +243,9 @@ class SmallWindowIT extends ConnectorTestBase {
                 } else if ((m = HEADERS.matcher(line)).find()) {
                     int id = Integer.parseInt(m.group(1));
                     if (m.group(3).equals("true")) {
-                        if ("trailers grpc-status 0".equals(c.endedBy.get(id))
-                                && m.group(2).contains("grpc-status: 0")) {
-                            // Known defect, not yet worked around (docs/architecture.md, defect 2):
-                            // now and then Grizzly sends the same OK trailers twice. The call is
-                            // complete and correct for the client; the repeat is logged, not failed.
-                            c.repeatedTrailers.add(id);
-                        } else if (c.endedBy.containsKey(id)) {
+                        // Includes the same OK trailers twice (Grizzly defect 6, worked around
+                        // by StreamOutputQueue).
+                        if (c.endedBy.containsKey(id)) {
                             c.problems.add("stream " + id + ": trailers after " + c.endedBy.get(id));
                         }
                         c.endedBy.put(id, m.group(2).contains("grpc-status: 0") ? "trailers grpc-status 0"
@@ -283,9 +278,6 @@ class SmallWindowIT extends ConnectorTestBase {
             GlassFishServer.log("64 KiB window: " + parsed + " frames replayed, " + c.streams.size() + " streams, "
                     + c.connectionUpdates + " connection WINDOW_UPDATEs, largest window " + c.maxConnectionWindow
                     + ", largest response " + biggest + " bytes");
-            if (!c.repeatedTrailers.isEmpty()) {
-                GlassFishServer.log("64 KiB window: KNOWN DEFECT, OK trailers sent twice on streams " + c.repeatedTrailers);
-            }
             if (!c.problems.isEmpty()) {
                 fail("frame order problems: " + c.problems);
             }
