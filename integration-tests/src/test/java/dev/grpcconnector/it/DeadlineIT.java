@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * header has gone out, RST_STREAM(CANCEL) after. The application's late output never
  * reaches the client, and the connection goes on serving.
  *
- * <p>Not covered, because Grizzly does not report it: the application's blocking writes
- * after the deadline do not fail, they are discarded (issue 3 tracks making them fail).
+ * <p>That the application's own writes fail after the deadline, and its thread is freed, is
+ * {@link CancellationIT}'s subject.
  */
 class DeadlineIT extends ConnectorTestBase {
     private static final String STREAM = "grpcconnector.v1.HttpService/Stream";
