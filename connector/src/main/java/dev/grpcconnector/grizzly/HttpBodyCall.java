@@ -119,7 +119,9 @@ final class HttpBodyCall {
 
     NextAction onRead(FilterChainContext ctx, HttpContent content) {
         if (closed) {
-            content.getContent().tryDispose();
+            if (!HttpContent.isBroken(content)) { // a broken content's getContent() throws
+                content.getContent().tryDispose();
+            }
             if (dispatched) {
                 // Every further read of the application fails, with the reason.
                 GrpcStatusException reason = inputError;
