@@ -79,6 +79,9 @@ final class BrowserCall extends ClientCall.Listener<HttpBody> {
         Thread upload = Thread.ofVirtual().name("dev-edge-upload").start(browserCall::upload);
         try {
             browserCall.respond();
+        } catch (RuntimeException | Error e) {
+            browserCall.cancel("the edge failed to write the response", e);
+            throw e;
         } finally {
             // Closing the exchange ends the browser's response; an upload still running
             // then fails its next read and ends too.

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 record EdgeSettings(String bind, int port, String backendHost, int backendPort) {
 
-    static final String PROPERTY_PREFIX = "grpcconnector.edge.";
+    private static final String PROPERTY_PREFIX = "grpcconnector.edge.";
 
     static EdgeSettings parse(String[] args, Map<?, ?> systemProperties) {
         for (String arg : args) {
