@@ -71,12 +71,13 @@ final class BrowserCall extends ClientCall.Listener<HttpBody> {
     static void forward(Channel channel, HttpExchange exchange, Metadata metadata) throws InterruptedException {
         String host = exchange.getRequestHeaders().getFirst("Host");
         CallOptions options = host == null || host.isEmpty() ? CallOptions.DEFAULT : CallOptions.DEFAULT.withAuthority(host);
+        byte[] buffer = new byte[bufferSize(exchange)];
         BrowserCall browserCall = new BrowserCall(exchange, channel.newCall(HttpServiceGrpc.getStreamMethod(), options));
         synchronized (browserCall.lock) {
             browserCall.call.start(browserCall, metadata);
             browserCall.call.request(1);
         }
-        Thread upload = Thread.ofVirtual().name("dev-edge-upload").start(browserCall::upload);
+        Thread upload = Thread.ofVirtual().name("dev-edge-upload").start(() -> browserCall.upload(buffer));
         try {
             browserCall.respond();
         } catch (RuntimeException | Error e) {
@@ -92,9 +93,8 @@ final class BrowserCall extends ClientCall.Listener<HttpBody> {
 
     // ------------------------------------------------------------------ request body
 
-    private void upload() {
+    private void upload(byte[] buffer) {
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        byte[] buffer = new byte[MAX_REQUEST_MESSAGE];
         InputStream in = exchange.getRequestBody();
         boolean first = true;
         try {
@@ -118,6 +118,20 @@ final class BrowserCall extends ClientCall.Listener<HttpBody> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             cancel("the edge is stopping", e);
+        }
+    }
+
+    /** 1 MiB for a body of unknown or large length, no more than needed otherwise (a GET has none). */
+    private static int bufferSize(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length == null) {
+            return exchange.getRequestHeaders().containsKey("Transfer-Encoding") ? MAX_REQUEST_MESSAGE : 1;
+        }
+        try {
+            return (int) Math.clamp(Long.parseLong(length.trim()), 1, MAX_REQUEST_MESSAGE);
+        } catch (NumberFormatException e) {
+            // The JDK server has refused such a request before it gets here.
+            throw new IllegalStateException("bad Content-Length " + length, e);
         }
     }
 
