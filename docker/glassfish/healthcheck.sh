@@ -19,9 +19,12 @@ request() {
 }
 
 # HealthCheckResponse{status = SERVING (1)}: frame 00 00000002, message 08 01.
-response=$(request | curl --silent --show-error --max-time 4 --http2-prior-knowledge \
+if ! response=$(request | curl --silent --show-error --max-time 4 --http2-prior-knowledge \
   -H 'content-type: application/grpc' -H 'te: trailers' --data-binary @- \
-  "http://127.0.0.1:$port/grpc.health.v1.Health/Check" | od -An -tx1 | tr -d ' \n')
+  "http://127.0.0.1:$port/grpc.health.v1.Health/Check" | od -An -tx1 | tr -d ' \n'); then
+  echo "healthcheck.sh: no answer from the connector on port $port" >&2
+  exit 1
+fi
 if [[ $response != 00000000020801 ]]; then
   echo "healthcheck.sh: $service on port $port is not SERVING (response frame: '${response}')" >&2
   exit 1
