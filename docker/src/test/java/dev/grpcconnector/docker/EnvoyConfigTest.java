@@ -14,6 +14,7 @@ import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.ExtensionRegistry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
+import io.envoyproxy.envoy.config.accesslog.v3.ComparisonFilter;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
@@ -29,6 +30,7 @@ import io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper;
 import io.envoyproxy.envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.io.IOException;
@@ -242,6 +244,21 @@ class EnvoyConfigTest {
             double code = json.getFieldsOrThrow("code").getNumberValue();
             assertTrue(code >= 0 && code <= 16 && code == Math.rint(code), "gRPC code " + code);
             assertEquals("%LOCAL_REPLY_BODY%", json.getFieldsOrThrow("message").getStringValue());
+        }
+        assertEquals(2, (int) hcm.getLocalReplyConfig().getBodyFormat().getJsonFormat()
+                .getFieldsOrThrow("code").getNumberValue(), "UNKNOWN for unmapped statuses");
+    }
+
+    @Test
+    void localReplyCodeIsTheGrpcCodeTheTranscoderMapsToThatStatus() {
+        // Contract fact 13: the transcoder's gRPC code -> HTTP status mapping.
+        int[] httpStatusOfGrpcCode = {200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401};
+        for (ResponseMapper mapper : hcm.getLocalReplyConfig().getMappersList()) {
+            ComparisonFilter comparison = mapper.getFilter().getStatusCodeFilter().getComparison();
+            assertEquals(ComparisonFilter.Op.EQ, comparison.getOp());
+            int status = comparison.getValue().getDefaultValue();
+            int code = (int) mapper.getBodyFormatOverride().getJsonFormat().getFieldsOrThrow("code").getNumberValue();
+            assertEquals(status, httpStatusOfGrpcCode[code], "gRPC code " + code + " for HTTP " + status);
         }
     }
 
