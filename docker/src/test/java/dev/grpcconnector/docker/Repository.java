@@ -25,6 +25,7 @@ public final class Repository {
     private Repository() {
     }
 
+    /** The whole file as UTF-8 text. */
     public static String read(Path file) {
         try {
             return Files.readString(file);
