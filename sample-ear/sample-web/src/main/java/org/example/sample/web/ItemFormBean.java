@@ -1,6 +1,8 @@
 package org.example.sample.web;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
+import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -30,10 +32,18 @@ public class ItemFormBean implements Serializable {
     private Item item = new Item();
     private boolean missing;
 
-    /** Loads the item to edit, when the page was opened with an id. */
-    public void load() {
-        if (id != null) {
+    /** Loads the item to edit when the page was opened with {@code ?id=N}; the view keeps it for the postback. */
+    @PostConstruct
+    void load() {
+        String param = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap().get("id");
+        if (param == null || param.isBlank()) {
+            return;
+        }
+        try {
+            id = Long.valueOf(param.trim());
             items.find(id).ifPresentOrElse(found -> item = found, () -> missing = true);
+        } catch (NumberFormatException e) {
+            missing = true;
         }
     }
 
@@ -58,10 +68,6 @@ public class ItemFormBean implements Serializable {
 
     public Long getId() {
         return id;
-    }
-
-    public void setId(Long id) {
-        this.id = id;
     }
 
     public Item getItem() {
