@@ -60,11 +60,6 @@ public final class FacesForm {
         return fields.get(name);
     }
 
-    /** The names of the form's submit buttons, in page order. */
-    public List<String> buttons() {
-        return List.copyOf(buttons);
-    }
-
     /** Posts the form as if {@code button} was clicked, after setting the given name, value pairs. */
     public Reply submit(Browser browser, String button, String... values) {
         assertTrue(buttons.contains(button), () -> "no button " + button + " in " + buttons);

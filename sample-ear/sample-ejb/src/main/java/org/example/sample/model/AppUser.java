@@ -34,12 +34,4 @@ public class AppUser {
         this.passwordHash = passwordHash;
         this.groupName = groupName;
     }
-
-    public String getUsername() {
-        return username;
-    }
-
-    public String getGroupName() {
-        return groupName;
-    }
 }

@@ -6,6 +6,7 @@ import jakarta.security.enterprise.authentication.mechanism.http.FormAuthenticat
 import jakarta.security.enterprise.authentication.mechanism.http.LoginToContinue;
 import jakarta.security.enterprise.identitystore.DatabaseIdentityStoreDefinition;
 import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
+import org.example.sample.service.DemoUserSeeder;
 
 /**
  * Jakarta Security: form login ({@code /login.xhtml}, posting to {@code j_security_check})
@@ -14,7 +15,7 @@ import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
 @FormAuthenticationMechanismDefinition(loginToContinue = @LoginToContinue(
         loginPage = "/login.xhtml", errorPage = "/login-error.xhtml"))
 @DatabaseIdentityStoreDefinition(
-        dataSourceLookup = "java:app/jdbc/sample",
+        dataSourceLookup = DemoUserSeeder.DATA_SOURCE,
         callerQuery = "SELECT PASSWORD_HASH FROM APP_USER WHERE USERNAME = ?",
         groupsQuery = "SELECT GROUP_NAME FROM APP_USER WHERE USERNAME = ?",
         hashAlgorithm = Pbkdf2PasswordHash.class)
@@ -23,5 +24,5 @@ import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
 public class SecurityConfig {
 
     /** The role of signed-in users (the group of the same name). */
-    public static final String USER_ROLE = "user";
+    public static final String USER_ROLE = DemoUserSeeder.USER_GROUP;
 }
