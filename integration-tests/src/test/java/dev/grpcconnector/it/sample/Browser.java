@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One user's browser over one {@link Transport}: it keeps cookies, and writes a transcript
  * of what it saw, to be compared with the same scenario over the other transport. Every
- * exchange adds its method, path, status and the response headers a user or browser acts
- * on; a scenario adds what it reads from bodies with {@link #note}. Values that differ
+ * exchange adds its method, path, status, the values of the response headers a user or
+ * browser acts on and the names of the others; a scenario adds what it reads from bodies with {@link #note}. Values that differ
  * between two runs by nature (new ids, session ids) are replaced by names given with
  * {@link #mask}.
  */
@@ -31,6 +32,12 @@ public final class Browser {
             "content-range", "accept-ranges", "cache-control", "content-language");
     /** Response headers whose presence (not value) goes into the transcript: their values depend on the run. */
     static final List<String> PRESENCE_HEADERS = List.of("etag", "last-modified");
+    /**
+     * Headers left out of the list of other header names: framing and hop-by-hop ones
+     * (HTTP/2 and gRPC frame the body themselves), the date and the product banner.
+     */
+    static final Set<String> NOT_LISTED = Set.of("content-length", "transfer-encoding", "connection", "keep-alive",
+            "date", "server", "x-powered-by", "set-cookie");
 
     private final Transport transport;
     private final Map<String, String> cookies = new LinkedHashMap<>();
@@ -125,6 +132,11 @@ public final class Browser {
             if (headers.containsKey(name)) {
                 line.append("\n    ").append(name).append(": (present)");
             }
+        }
+        List<String> others = headers.keySet().stream().filter(n -> !COMPARED_HEADERS.contains(n)
+                && !PRESENCE_HEADERS.contains(n) && !NOT_LISTED.contains(n)).sorted().toList();
+        if (!others.isEmpty()) {
+            line.append("\n    other headers: ").append(String.join(", ", others));
         }
         for (String c : headers.getOrDefault("set-cookie", List.of())) {
             line.append("\n    set-cookie: ").append(c.replaceFirst("=[^;]*", "=(value)"));
