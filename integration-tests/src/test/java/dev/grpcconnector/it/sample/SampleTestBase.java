@@ -72,7 +72,7 @@ abstract class SampleTestBase {
     static void awaitSampleApp(GlassFishServer s) {
         Instant deadline = Instant.now().plusSeconds(120);
         String last = "";
-        try (HttpClient client = HttpClient.newHttpClient()) {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             while (Instant.now().isBefore(deadline)) {
                 try {
                     HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
