@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Demo: builds the project, starts GlassFish 8.0.0 (unpacked into target/demo/) with the
-# HTTP-over-gRPC connector on port 8081 and the test web app on /app, then prints an
-# HTTP call and a gRPC call to try. GlassFish keeps running; the stop command is printed.
+# HTTP-over-gRPC connector, the sample EAR on /sample (and the test web app on /app), and
+# the development edge in front of it (the stand-in for Envoy: browser HTTP in, gRPC to
+# the connector out), then prints the URL to open. GlassFish and the edge keep running;
+# `./demo.sh stop` stops both.
 #
-# Ports: HTTP 8080, gRPC 8081, admin 4848. To use others (e.g. when those are taken),
-# set DEMO_PORTBASE=N: domain1 is then re-created with asadmin's --portbase N
-# (admin N+48, HTTP N+80, HTTPS N+81, ...) and the gRPC listener gets N+90.
+#   browser ──HTTP──▶ dev edge :8080 ──gRPC (h2c)──▶ connector :8081 ──▶ GlassFish ──▶ sample EAR
+#
+# Ports: edge 8080, gRPC 8081, GlassFish's own HTTP listener 8082 (direct, for comparison),
+# admin 4848. To use others (e.g. when those are taken), set DEMO_PORTBASE=N: domain1 is
+# then re-created with asadmin's --portbase N (admin N+48, ...), the edge gets N+80, the
+# gRPC listener N+90 and GlassFish's HTTP listener N+82.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -13,6 +18,9 @@ ROOT=$(pwd)
 DEMO_DIR=$ROOT/target/demo
 GF_HOME=$DEMO_DIR/glassfish8
 WAR=$ROOT/test-webapp/target/grpc-connector-test-webapp.war
+EAR=$ROOT/sample-ear/sample-ear-package/target/sample-ear.ear
+EDGE_JAR=$ROOT/dev-edge/target/dev-edge.jar
+EDGE_PID=$DEMO_DIR/edge.pid
 GLASSFISH_VERSION=8.0.0
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -67,22 +75,36 @@ if [[ -n ${DEMO_PORTBASE:-} ]]; then
     die "DEMO_PORTBASE must be a number from 1024 to 65400"
   fi
   DEMO_PORTBASE=$((10#$DEMO_PORTBASE))
-  ADMIN_PORT=$((DEMO_PORTBASE + 48)) HTTP_PORT=$((DEMO_PORTBASE + 80)) GRPC_PORT=$((DEMO_PORTBASE + 90))
+  ADMIN_PORT=$((DEMO_PORTBASE + 48)) EDGE_PORT=$((DEMO_PORTBASE + 80)) HTTP_PORT=$((DEMO_PORTBASE + 82))
+  GRPC_PORT=$((DEMO_PORTBASE + 90))
 else
-  ADMIN_PORT=4848 HTTP_PORT=8080 GRPC_PORT=8081
+  ADMIN_PORT=4848 EDGE_PORT=8080 HTTP_PORT=8082 GRPC_PORT=8081
 fi
 asadmin() { "$GF_HOME/bin/asadmin" --interactive=false --port "$ADMIN_PORT" "$@"; }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A GlassFish left running by an earlier demo run is stopped first.
-if [[ -f $GF_HOME/glassfish/domains/domain1/config/pid ]] &&
-  kill -0 "$(<"$GF_HOME/glassfish/domains/domain1/config/pid")" 2>/dev/null; then
-  say "Stopping the GlassFish of an earlier demo run"
-  quiet "$GF_HOME/bin/asadmin" stop-domain domain1
-fi
-for port in "$HTTP_PORT" "$ADMIN_PORT" "$GRPC_PORT"; do
+# What an earlier demo run left running (edge, GlassFish) is stopped first; `stop` ends here.
+stop_demo() {
+  if [[ -f $EDGE_PID ]] && kill -0 "$(<"$EDGE_PID")" 2>/dev/null; then
+    say "Stopping the development edge"
+    kill "$(<"$EDGE_PID")"
+  fi
+  rm -f "$EDGE_PID"
+  if [[ -f $GF_HOME/glassfish/domains/domain1/config/pid ]] &&
+    kill -0 "$(<"$GF_HOME/glassfish/domains/domain1/config/pid")" 2>/dev/null; then
+    say "Stopping GlassFish"
+    quiet "$GF_HOME/bin/asadmin" stop-domain domain1
+  fi
+}
+case ${1:-} in
+  stop) stop_demo; exit 0 ;;
+  '') ;;
+  *) die "usage: ./demo.sh [stop]" ;;
+esac
+stop_demo
+for port in "$EDGE_PORT" "$HTTP_PORT" "$ADMIN_PORT" "$GRPC_PORT"; do
   if port_in_use "$port"; then
-    die "port $port is already in use (the demo needs HTTP $HTTP_PORT, admin $ADMIN_PORT, gRPC $GRPC_PORT). Stop what uses it, or run with DEMO_PORTBASE=N for other ports"
+    die "port $port is already in use (the demo needs edge $EDGE_PORT, GlassFish HTTP $HTTP_PORT, admin $ADMIN_PORT, gRPC $GRPC_PORT). Stop what uses it, or run with DEMO_PORTBASE=N for other ports"
   fi
 done
 
@@ -93,7 +115,9 @@ if ! "${MVN[@]}" install -DskipTests >"$DEMO_DIR/build.log" 2>&1; then
   tail -n 60 "$DEMO_DIR/build.log" >&2
   die "the build failed (full log: target/demo/build.log)"
 fi
-[[ -f $WAR ]] || die "the build did not produce $WAR"
+for built in "$WAR" "$EAR" "$EDGE_JAR"; do
+  [[ -f $built ]] || die "the build did not produce $built"
+done
 
 # --- GlassFish -----------------------------------------------------------------
 say "Unpacking GlassFish $GLASSFISH_VERSION into $GF_HOME (fresh)"
@@ -113,26 +137,54 @@ if [[ -n ${DEMO_PORTBASE:-} ]]; then
   quiet "$GF_HOME/bin/asadmin" --interactive=false create-domain --nopassword --portbase "$DEMO_PORTBASE" domain1
 fi
 
+# GlassFish's own HTTP listener moves off the edge's port (it stays for direct calls).
+sed -i -E "s|(<network-listener [^>]*name=\"http-listener-1\"[^>]*port=\")[0-9]+|\1$HTTP_PORT|; s|(<network-listener [^>]*port=\")[0-9]+(\"[^>]*name=\"http-listener-1\")|\1$HTTP_PORT\2|" \
+  "$GF_HOME/glassfish/domains/domain1/config/domain.xml"
+grep -qE "port=\"$HTTP_PORT\"[^>]*name=\"http-listener-1\"|name=\"http-listener-1\"[^>]*port=\"$HTTP_PORT\"" \
+  "$GF_HOME/glassfish/domains/domain1/config/domain.xml" || die "could not move http-listener-1 to port $HTTP_PORT in domain.xml"
+
 say "Starting domain1"
 quiet asadmin start-domain domain1
 
 say "Installing the connector (glassfish-config/install.sh)"
 "$ROOT/glassfish-config/install.sh" "$GF_HOME" --port "$GRPC_PORT" --admin-port "$ADMIN_PORT"
 
-say "Deploying the test web app on /app"
+say "Deploying the sample EAR on /sample and the test web app on /app"
+quiet asadmin deploy --force=true "$EAR"
 quiet asadmin deploy --force=true --contextroot app "$WAR"
+
+say "Starting the development edge on port $EDGE_PORT (log: target/demo/edge.log)"
+nohup "$JDK/bin/java" -jar "$EDGE_JAR" --port="$EDGE_PORT" --backend="127.0.0.1:$GRPC_PORT" \
+  >"$DEMO_DIR/edge.log" 2>&1 &
+echo $! >"$EDGE_PID"
+for _ in $(seq 1 50); do
+  port_in_use "$EDGE_PORT" && break
+  kill -0 "$(<"$EDGE_PID")" 2>/dev/null || { tail -n 20 "$DEMO_DIR/edge.log" >&2; die "the development edge did not start"; }
+  sleep 0.2
+done
+port_in_use "$EDGE_PORT" || die "the development edge does not listen on port $EDGE_PORT; see target/demo/edge.log"
 
 printf '\0\0\0\0\0' >"$DEMO_DIR/empty-httpbody.bin" # gRPC frame: uncompressed, length 0 = empty HttpBody
 
-# Smoke check of the direct call (the gRPC one needs nghttp, which may be missing).
+# Smoke checks: the sample app through the edge and the connector, and directly.
 if command -v curl >/dev/null; then
-  status=$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$HTTP_PORT/app/echo?hello=world" || true)
-  [[ $status == 200 ]] || die "http://localhost:$HTTP_PORT/app/echo answered HTTP $status instead of 200; see $GF_HOME/glassfish/domains/domain1/logs/server.log"
+  for url in "http://localhost:$EDGE_PORT/sample/" "http://localhost:$HTTP_PORT/app/echo?hello=world"; do
+    status=$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)
+    [[ $status == 200 ]] || die "$url answered HTTP $status instead of 200; see target/demo/edge.log and $GF_HOME/glassfish/domains/domain1/logs/server.log"
+  done
 fi
 
 cat <<EOF
 
-GlassFish $GLASSFISH_VERSION is running with the HTTP-over-gRPC connector.
+GlassFish $GLASSFISH_VERSION is running with the HTTP-over-gRPC connector, behind the
+development edge (production uses Envoy: see docs/envoy.md and docker-compose.yml).
+
+Open the sample application in a browser (sign in as demo / demo):
+  http://localhost:$EDGE_PORT/sample/
+
+Every request there goes browser -> edge -> gRPC HttpService/Stream -> connector ->
+GlassFish. The same application directly, without the connector:
+  http://localhost:$HTTP_PORT/sample/
 
 Direct HTTP call to the test app:
   curl 'http://localhost:$HTTP_PORT/app/echo?hello=world'
@@ -145,6 +197,6 @@ x-http-code, the echo JSON inside an HttpBody frame, and grpc-status 0 in the tr
 
 Admin console: http://localhost:$ADMIN_PORT   Server log: target/demo/glassfish8/glassfish/domains/domain1/logs/server.log
 
-Stop GlassFish:
-  target/demo/glassfish8/bin/asadmin stop-domain
+Stop the edge and GlassFish:
+  ./demo.sh stop
 EOF
