@@ -61,6 +61,8 @@ public final class GlassFishServer implements AutoCloseable {
     private int grpcPort;
     private volatile boolean started;
     private volatile boolean stopped;
+    /** True for a server given with -Dit.external: not ours to stop or restart. */
+    private boolean external;
     private String installMode = "?";
     /** JVM options {@link #startSecond} writes into server-config before the start; an -Xmx replaces the default one. */
     private List<String> secondJvmOptions = List.of();
@@ -96,6 +98,7 @@ public final class GlassFishServer implements AutoCloseable {
             server.grpcPort = Integer.parseInt(ports[1].trim());
             server.started = true;
             server.stopped = true; // not ours to stop
+            server.external = true;
             log("using the running server on http " + server.httpPort + ", grpc " + server.grpcPort);
             instance = server;
         }
@@ -474,6 +477,24 @@ public final class GlassFishServer implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------------------- restart
+
+    /**
+     * Stops the shared domain and starts it again on the same ports, with everything
+     * deployed and configured as before (for tests of what must survive a restart); returns
+     * when the test application and the connector's listener answer again.
+     */
+    public synchronized void restart() {
+        check(!external, "an external server (-Dit.external) is not restarted by the tests");
+        check(started && !stopped, "the server is not running");
+        Instant t0 = Instant.now();
+        asadmin(Duration.ofMinutes(3), "stop-domain", domain);
+        asadmin(Duration.ofMinutes(5), "start-domain", domain);
+        waitForHttp();
+        waitForPort(grpcPort, Duration.ofSeconds(30));
+        log("GlassFish restarted in " + Duration.between(t0, Instant.now()).toMillis() + " ms");
+    }
+
     // ------------------------------------------------------------------------------- stop
 
     @Override
@@ -501,7 +522,7 @@ public final class GlassFishServer implements AutoCloseable {
     }
 
     /** asadmin against the running DAS (admin port given explicitly). */
-    void asadminRemote(Duration timeout, String... args) {
+    public void asadminRemote(Duration timeout, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(asadmin.toString());
         cmd.add("--interactive=false");

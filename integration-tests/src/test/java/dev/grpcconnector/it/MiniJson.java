@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A small strict JSON parser for the test application's answers (objects, arrays, strings, longs, booleans, null). */
-final class MiniJson {
+public final class MiniJson {
 
     private final String s;
     private int i;
@@ -15,8 +15,9 @@ final class MiniJson {
         this.s = s;
     }
 
+    /** Parses a JSON object. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         Object v = parse(text);
         if (!(v instanceof Map)) {
             throw new IllegalArgumentException("not a JSON object: " + abbreviate(text));
@@ -24,7 +25,8 @@ final class MiniJson {
         return (Map<String, Object>) v;
     }
 
-    static Object parse(String text) {
+    /** Parses any JSON value (arrays as lists, numbers as longs). */
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         try {
             Object v = p.value();
