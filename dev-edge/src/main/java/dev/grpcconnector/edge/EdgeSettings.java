@@ -1,0 +1,63 @@
+package dev.grpcconnector.edge;
+
+import java.util.Map;
+
+/**
+ * Where the edge listens and where it forwards to. Each setting comes from a command-line
+ * argument {@code --name=value}, else the system property {@code grpcconnector.edge.name},
+ * else its default.
+ *
+ * @param bind the address the browser-facing listener binds to ({@code --bind}, default
+ *     {@code 127.0.0.1}: a development tool is not meant to be reachable from elsewhere)
+ * @param port the browser-facing port ({@code --port}, default 8080; 0 picks a free one)
+ * @param backendHost the connector's gRPC listener host ({@code --backend=host:port})
+ * @param backendPort the connector's gRPC listener port (default {@code 127.0.0.1:8081})
+ */
+record EdgeSettings(String bind, int port, String backendHost, int backendPort) {
+
+    static final String PROPERTY_PREFIX = "grpcconnector.edge.";
+
+    static EdgeSettings parse(String[] args, Map<?, ?> systemProperties) {
+        for (String arg : args) {
+            if (!arg.startsWith("--bind=") && !arg.startsWith("--port=") && !arg.startsWith("--backend=")) {
+                throw new IllegalArgumentException("unknown argument " + arg + "; known: --bind=ADDRESS --port=N --backend=HOST:PORT");
+            }
+        }
+        String bind = value(args, systemProperties, "bind", "127.0.0.1");
+        int port = port(value(args, systemProperties, "port", "8080"), "port");
+        String backend = value(args, systemProperties, "backend", "127.0.0.1:8081");
+        int colon = backend.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("backend must be host:port, got " + backend);
+        }
+        return new EdgeSettings(bind, port, backend.substring(0, colon), port(backend.substring(colon + 1), "backend port"));
+    }
+
+    private static String value(String[] args, Map<?, ?> systemProperties, String name, String fallback) {
+        String prefix = "--" + name + "=";
+        String value = null;
+        for (String arg : args) {
+            if (arg.startsWith(prefix)) {
+                value = arg.substring(prefix.length());
+            }
+        }
+        if (value == null) {
+            Object property = systemProperties.get(PROPERTY_PREFIX + name);
+            value = property == null ? fallback : property.toString();
+        }
+        return value;
+    }
+
+    private static int port(String text, String what) {
+        int port;
+        try {
+            port = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " is not a number: " + text, e);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(what + " out of range: " + port);
+        }
+        return port;
+    }
+}
