@@ -201,6 +201,8 @@ class BrowserIT extends SampleTestBase {
         driver.findElement(By.id("item:save")).click();
         String message = waitForMatch(By.cssSelector("#messages li.info"), Pattern.compile("Item (\\d+) created")).group();
         assertPath(APP + "/secure/items.xhtml");
+        assertEquals(1L, driver.executeScript("return performance.getEntriesByType('navigation')[0].redirectCount"),
+                "the list was reached by one redirect after the post");
         List<String> names = driver.findElements(By.cssSelector("span.item-name")).stream().map(WebElement::getText).toList();
         assertTrue(names.contains(name), () -> "the new item is listed: " + names);
         assertFalse(driver.findElements(By.id("item:name-message")).stream().anyMatch(WebElement::isDisplayed));

@@ -59,8 +59,10 @@ public final class Chromium implements ExecutionCondition {
         if (REQUIRED) {
             return ConditionEvaluationResult.enabled("it.browser.required=true: runs to fail on the missing " + missing);
         }
-        return ConditionEvaluationResult.disabled("browser end-to-end test skipped: not installed: " + String.join(", ", missing)
-                + "; install with: apt-get install -y chromium chromium-driver");
+        String reason = "browser end-to-end test skipped: not installed: " + String.join(", ", missing)
+                + "; install with: apt-get install -y chromium chromium-driver";
+        System.out.println("=== " + context.getDisplayName() + ": " + reason);
+        return ConditionEvaluationResult.disabled(reason);
     }
 
     /**
