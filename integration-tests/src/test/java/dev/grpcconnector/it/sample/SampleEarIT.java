@@ -127,12 +127,12 @@ class SampleEarIT extends SampleTestBase {
     @Test
     void restApiCreatesReadsUpdatesAndDeletesItems() {
         onBoth(b -> {
-            Reply created = b.send(Call.of("POST", APP + "/api/items", JSON, "{\"name\":\"Api item " + tag() + "\",\"quantity\":3}"));
+            Reply created = b.send(Call.of("POST", APP + "/api/items", JSON, "{\"name\":\"Api item " + tag() + "\",\"quantity\":300}"));
             assertEquals(201, created.status(), created::toString);
             Map<?, ?> item = (Map<?, ?>) created.json();
             long id = (Long) item.get("id");
             b.mask(id, "<item>");
-            assertEquals(Map.of("id", id, "name", "Api item " + tag(), "quantity", 3L), item);
+            assertEquals(Map.of("id", id, "name", "Api item " + tag(), "quantity", 300L), item);
             assertTrue(created.header("location").orElse("").endsWith(APP + "/api/items/" + id), created::toString);
             b.note("created", created.text());
 
@@ -144,7 +144,7 @@ class SampleEarIT extends SampleTestBase {
             Reply all = b.get(APP + "/api/items");
             assertTrue(((List<?>) all.json()).contains(item), () -> "the list holds the item: " + all);
 
-            Reply updated = b.send(Call.of("PUT", APP + "/api/items/" + id, JSON, "{\"name\":\"Api item " + tag() + " v2\",\"quantity\":4}"));
+            Reply updated = b.send(Call.of("PUT", APP + "/api/items/" + id, JSON, "{\"name\":\"Api item " + tag() + " v2\",\"quantity\":400}"));
             assertEquals(200, updated.status(), updated::toString);
             assertEquals("Api item " + tag() + " v2", ((Map<?, ?>) updated.json()).get("name"));
             b.note("updated", updated.text());
@@ -232,7 +232,7 @@ class SampleEarIT extends SampleTestBase {
                 assertEquals(new SseEvent("ready", "subscribed"), ready);
 
                 String name = "Live item " + tag();
-                Reply created = b.send(Call.of("POST", APP + "/api/items", JSON, "{\"name\":\"" + name + "\",\"quantity\":2}"));
+                Reply created = b.send(Call.of("POST", APP + "/api/items", JSON, "{\"name\":\"" + name + "\",\"quantity\":200}"));
                 assertEquals(201, created.status(), created::toString);
                 long id = (Long) ((Map<?, ?>) created.json()).get("id");
                 b.mask(id, "<item>");
@@ -242,7 +242,7 @@ class SampleEarIT extends SampleTestBase {
                     change = events.next(EVENT_WAIT_SECONDS);
                 }
                 assertEquals("item", change.name());
-                assertEquals(Map.of("type", "created", "id", id, "item", Map.of("id", id, "name", name, "quantity", 2L)),
+                assertEquals(Map.of("type", "created", "id", id, "item", Map.of("id", id, "name", name, "quantity", 200L)),
                         dev.grpcconnector.it.MiniJson.object(change.data()));
                 b.note("event", change.name() + " " + change.data());
             }
