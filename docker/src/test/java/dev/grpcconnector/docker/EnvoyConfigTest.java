@@ -124,7 +124,8 @@ class EnvoyConfigTest {
         String onRequest = source.substring(request, response);
         String onResponse = source.substring(response);
         // Before the transcoder appends its own (fact 3); the connector trusts them.
-        for (String header : List.of("x-envoy-original-method", "x-envoy-original-path", "x-forwarded-host")) {
+        for (String header : List.of("x-envoy-original-method", "x-envoy-original-path", "x-forwarded-host",
+                "grpc-timeout", "grpc-encoding")) {
             assertTrue(onRequest.contains("headers:remove(\"" + header + "\")"), "not stripped: " + header);
         }
         assertTrue(onResponse.contains("headers:get(\"x-http-code\")"), onResponse);

@@ -87,11 +87,12 @@ class LuaFilterTest {
     }
 
     @Test
-    void requestLosesClientSuppliedOriginalMethodPathAndForwardedHost() {
+    void requestLosesClientSuppliedOriginalMethodPathForwardedHostAndGrpcSettings() {
         Map<String, String> out = request(Map.of(
                 ":method", "GET", ":path", "/a?b=c", "host", "example.com",
                 "x-envoy-original-method", "DELETE", "x-envoy-original-path", "/admin",
-                "x-forwarded-host", "evil.example", "x-forwarded-for", "203.0.113.7"));
+                "x-forwarded-host", "evil.example", "x-forwarded-for", "203.0.113.7",
+                "grpc-timeout", "1m", "grpc-encoding", "br"));
         assertEquals(Map.of(":method", "GET", ":path", "/a?b=c", "host", "example.com",
                 "x-forwarded-for", "203.0.113.7"), out);
         assertTrue(request(Map.of()).isEmpty());
