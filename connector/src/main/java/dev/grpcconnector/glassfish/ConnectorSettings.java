@@ -1,5 +1,6 @@
 package dev.grpcconnector.glassfish;
 
+import dev.grpcconnector.security.SharedSecret;
 import java.util.function.Function;
 
 /**
@@ -15,29 +16,66 @@ import java.util.function.Function;
  *     GlassFish keeps serving, with health NOT_SERVING, once it starts shutting down
  * @param applicationThreads {@code grpc-connector-application-threads}: threads that run
  *     the web container for the connector's calls
+ * @param secret {@code grpc-connector-secret} or {@code grpc-connector-secret-file}, plus
+ *     {@code grpc-connector-previous-secret[-file]} during a rotation: what the edge must
+ *     send in every call; {@code null} when not configured
+ * @param insecure {@code grpc-connector-insecure}: trust every caller (development only,
+ *     loopback listeners only)
  */
 public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes, int shutdownDrainSeconds,
-        int applicationThreads) {
+        int applicationThreads, SharedSecret secret, boolean insecure) {
     public static final String ENABLED = "grpc-connector";
     public static final String TRUSTED_PROXY_HOPS = "grpc-connector-trusted-proxy-hops";
     public static final String MAX_MESSAGE_BYTES = "grpc-connector-max-message-bytes";
     public static final String SHUTDOWN_DRAIN_SECONDS = "grpc-connector-shutdown-drain-seconds";
     public static final String APPLICATION_THREADS = "grpc-connector-application-threads";
+    public static final String SECRET = "grpc-connector-secret";
+    public static final String PREVIOUS_SECRET = "grpc-connector-previous-secret";
+    public static final String INSECURE = "grpc-connector-insecure";
+    /** The settings of a listener without the connector. */
+    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false);
     public static final int DEFAULT_APPLICATION_THREADS = 64;
     public static final int DEFAULT_TRUSTED_PROXY_HOPS = 1;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-    /**
-     * @param property the value of a property, or {@code null} when it is not set
-     * @throws IllegalArgumentException for a value that is not a number in range
-     */
+    /** As {@link #from(Function, Function)} for properties whose written and resolved values are the same. */
     public static ConnectorSettings from(Function<String, String> property) {
+        return from(property, property);
+    }
+
+    /**
+     * @param property the value of a property as GlassFish resolves it ({@code ${ALIAS=...}}
+     *     expanded), or {@code null} when it is not set
+     * @param raw the value as written in domain.xml
+     * @throws IllegalArgumentException for a value that is not a number in range, a
+     *     secret given as plain text or otherwise unusable, or a flag that is not
+     *     {@code true}/{@code false}
+     */
+    public static ConnectorSettings from(Function<String, String> property, Function<String, String> raw) {
+        String current = SecretProperty.read(property, raw, SECRET);
+        String previous = SecretProperty.read(property, raw, PREVIOUS_SECRET);
+        if (current == null && previous != null) {
+            throw new IllegalArgumentException(PREVIOUS_SECRET + " is set without " + SECRET);
+        }
         return new ConnectorSettings(
                 Boolean.parseBoolean(property.apply(ENABLED)),
                 number(property, TRUSTED_PROXY_HOPS, DEFAULT_TRUSTED_PROXY_HOPS, 0),
                 number(property, MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES, 1),
                 number(property, SHUTDOWN_DRAIN_SECONDS, 0, 0),
-                number(property, APPLICATION_THREADS, DEFAULT_APPLICATION_THREADS, 1));
+                number(property, APPLICATION_THREADS, DEFAULT_APPLICATION_THREADS, 1),
+                current == null ? null : SharedSecret.of(current, previous),
+                flag(property, INSECURE));
+    }
+
+    private static boolean flag(Function<String, String> property, String name) {
+        String value = property.apply(name);
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
     }
 
     private static int number(Function<String, String> property, String name, int fallback, int min) {

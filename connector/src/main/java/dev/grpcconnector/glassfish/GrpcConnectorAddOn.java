@@ -5,8 +5,13 @@ import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.security.EdgeAuthentication;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.config.support.GlassFishConfigBean;
 import org.glassfish.grizzly.comet.CometAddOn;
 import org.glassfish.grizzly.config.ConfigAwareElement;
 import org.glassfish.grizzly.config.dom.Http;
@@ -55,24 +60,79 @@ import org.jvnet.hk2.annotations.Service;
 public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement<Http> {
     private static final Logger LOG = Logger.getLogger(GrpcConnectorAddOn.class.getName());
 
-    private ConnectorSettings settings = new ConnectorSettings(false, 0, 0, 0, 0);
+    private ConnectorSettings settings = ConnectorSettings.DISABLED;
+    private EdgeAuthentication authentication;
     private String listenerName = "?";
     private HealthService health;
 
     @Override
     public void configure(ServiceLocator locator, NetworkListener listener, Http http) {
-        listenerName = listener.getName();
-        try {
-            settings = ConnectorSettings.from(http::getPropertyValue);
-        } catch (IllegalArgumentException e) {
-            // A typo in one property must not stop GlassFish: this listener runs without
-            // the connector, and the log says why.
-            LOG.log(Level.SEVERE, "gRPC connector not installed on listener {0}: {1}", new Object[] {listenerName, e.getMessage()});
-            settings = new ConnectorSettings(false, 0, 0, 0, 0);
+        Http written = GlassFishConfigBean.getRawView(http);
+        configure(locator, listener.getName(), listener.getAddress(), http::getPropertyValue, written::getPropertyValue);
+    }
+
+    /**
+     * Reads the settings and decides, fail-closed, how callers are authenticated
+     * (docs/security.md). With {@code grpc-connector=true} and an unusable configuration
+     * (an invalid value, no credential, the insecure opt-in on a non-loopback address)
+     * the connector is still installed, refusing every request with a SEVERE line that
+     * says what to fix: the listener never serves the application unprotected.
+     *
+     * @param property a property of the {@code <http>} element as GlassFish resolves it
+     * @param written the same as written in domain.xml (before {@code ${ALIAS=...}} is resolved)
+     */
+    void configure(ServiceLocator locator, String name, String address, Function<String, String> property,
+            Function<String, String> written) {
+        listenerName = name;
+        if (!Boolean.parseBoolean(property.apply(ConnectorSettings.ENABLED))) {
+            settings = ConnectorSettings.DISABLED;
+            return;
         }
-        if (settings.enabled()) {
-            health = ServerHealth.get(locator);
-            ServerHealth.drainAtLeast(settings.shutdownDrainSeconds());
+        try {
+            settings = ConnectorSettings.from(property, written);
+            authentication = authentication(settings, address);
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {name,
+                e.getMessage()});
+            settings = ConnectorSettings.from(n -> ConnectorSettings.ENABLED.equals(n) ? "true" : null);
+            authentication = EdgeAuthentication.refuseAll("see the SEVERE line logged at start-up");
+        }
+        health = ServerHealth.get(locator);
+        ServerHealth.drainAtLeast(settings.shutdownDrainSeconds());
+    }
+
+    private EdgeAuthentication authentication(ConnectorSettings settings, String address) {
+        if (settings.secret() != null) {
+            if (settings.insecure()) {
+                throw new IllegalArgumentException(ConnectorSettings.INSECURE + "=true contradicts the configured secret");
+            }
+            return EdgeAuthentication.requireSecret(settings.secret());
+        }
+        if (settings.insecure()) {
+            if (!isLoopback(address)) {
+                throw new IllegalArgumentException(ConnectorSettings.INSECURE + "=true is for development on a loopback "
+                        + "address only, and this listener is bound to " + address + " (set its address to 127.0.0.1, "
+                        + "or configure a secret)");
+            }
+            LOG.log(Level.WARNING, "gRPC connector on listener {0} is INSECURE ({1}=true): every caller that reaches {2} "
+                    + "is trusted, with its X-Forwarded-* headers. For development only; configure a secret before "
+                    + "anything else can reach this machine", new Object[] {listenerName, ConnectorSettings.INSECURE,
+                        address});
+            return EdgeAuthentication.insecureLoopback();
+        }
+        throw new IllegalArgumentException("no way to authenticate the edge (Envoy) is configured, and without one any "
+                + "process that reaches the port could pose as Envoy. Configure a shared secret: asadmin "
+                + "create-password-alias grpc-connector-secret, then set the <http> property " + ConnectorSettings.SECRET
+                + "=${ALIAS=grpc-connector-secret} (or " + ConnectorSettings.SECRET + "-file=/path/to/file); "
+                + "glassfish-config/install.sh --secret-file FILE does it for you. For local development only: "
+                + ConnectorSettings.INSECURE + "=true on a listener bound to 127.0.0.1. See docs/security.md");
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return address != null && InetAddress.getByName(address.trim()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 
@@ -85,8 +145,15 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         int http2 = builder.indexOfType(Http2ServerFilter.class);
         int codec = builder.indexOfType(HttpServerFilter.class);
         if (http2 < 0 || codec < 0 || codec > http2) {
-            LOG.log(Level.WARNING, "gRPC connector not installed on listener {0}: HTTP/2 is disabled there "
-                    + "(set http2-enabled=true and do not use port unification)", listenerName);
+            String fix = "HTTP/2 is disabled there (set http2-enabled=true and do not use port unification)";
+            if (codec < 0) {
+                LOG.log(Level.SEVERE, "gRPC connector not installed on listener {0}: {1}", new Object[] {listenerName, fix});
+                return;
+            }
+            // Still in the way of every request: the listener must not serve the application unprotected.
+            LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {listenerName, fix});
+            builder.add(codec + 1, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(),
+                    settings.trustedProxyHops(), settings.applicationThreads(), health, EdgeAuthentication.refuseAll(fix)));
             return;
         }
         // Below the HTTP/1 codec, where the connection's raw bytes pass both ways.
@@ -95,9 +162,9 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         http2 += 2;
         builder.add(http2 + 1, new HeaderTableSizeFilter());
         builder.add(http2 + 2, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
-                settings.applicationThreads(), health));
+                settings.applicationThreads(), health, authentication));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
-                + "{3} application threads", new Object[] {listenerName, settings.trustedProxyHops(), settings.maxMessageBytes(),
-                    settings.applicationThreads()});
+                + "{3} application threads, callers authenticated by {4}", new Object[] {listenerName,
+                    settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication});
     }
 }

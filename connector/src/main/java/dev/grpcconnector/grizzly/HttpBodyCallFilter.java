@@ -1,8 +1,13 @@
 package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.security.EdgeAuthentication;
+import dev.grpcconnector.security.RefusalLog;
 import dev.grpcconnector.translate.RequestTranslator;
+import dev.grpcconnector.wire.GrpcStatus;
 import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
@@ -12,7 +17,11 @@ import org.glassfish.grizzly.http.HttpPacket;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.Protocol;
+import org.glassfish.grizzly.http.util.Header;
+import org.glassfish.grizzly.http.util.HttpStatus;
+import org.glassfish.grizzly.memory.Buffers;
 
 /**
  * The connector's filter. It sits right after Grizzly's {@code Http2ServerFilter}, where
@@ -24,12 +33,24 @@ import org.glassfish.grizzly.http.Protocol;
  *     → HttpBodyCallFilter → FileCacheFilter → HttpServerFilter (ContainerMapper) → app
  * </pre>
  *
- * <p>Reading, it recognises gRPC calls to {@code grpcconnector.v1.HttpService} and
- * {@code grpc.health.v1.Health} and gives each its {@link HttpBodyCall}; writing, it hands
- * the stream's response packets to that call. Everything else —
- * HTTP/1.1, plain h2, gRPC to other services — passes through untouched.
+ * <p>Reading, it first asks {@link EdgeAuthentication} whether the request comes from the
+ * listener's edge; a request that does not is answered here ({@code UNAUTHENTICATED}
+ * trailers-only for a gRPC call, 403 for anything else) and never reaches the
+ * application, and a rate-limited line is logged. It then recognises gRPC calls to
+ * {@code grpcconnector.v1.HttpService} and {@code grpc.health.v1.Health} and gives each its
+ * {@link HttpBodyCall}; writing, it hands the stream's response packets to that call.
+ * Every other authenticated request — HTTP/1.1, plain h2, gRPC to other services — passes
+ * through untouched. Health checks need no credential (see
+ * {@link EdgeAuthentication#healthCheckRefusal}).
  */
 public final class HttpBodyCallFilter extends BaseFilter {
+    private static final Logger LOG = Logger.getLogger(HttpBodyCallFilter.class.getName());
+    /** Request attribute: the request was refused, its remaining content is dropped. */
+    private static final String REFUSED = HttpBodyCallFilter.class.getName() + ".refused";
+    /** Request attribute: the request passed authentication (it is no connector call, so it has no call attribute). */
+    private static final String TRUSTED = HttpBodyCallFilter.class.getName() + ".trusted";
+    static final String UNAUTHENTICATED_MESSAGE = "not authenticated: this listener serves only its own edge";
+
     static final String SERVICE_PREFIX = "/grpcconnector.v1.HttpService/";
     static final String HANDLE_PATH = SERVICE_PREFIX + "Handle";
     static final String STREAM_PATH = SERVICE_PREFIX + "Stream";
@@ -38,10 +59,14 @@ public final class HttpBodyCallFilter extends BaseFilter {
     private final RequestTranslator translator;
     private final HealthService health;
     private final ApplicationThreads applicationThreads;
+    private final EdgeAuthentication authentication;
+    private final RefusalLog refusals;
 
     public HttpBodyCallFilter(String listenerName, int maxMessageBytes, int trustedProxyHops, int applicationThreads,
-            HealthService health) {
+            HealthService health, EdgeAuthentication authentication) {
         this.applicationThreads = new ApplicationThreads(listenerName, applicationThreads);
+        this.authentication = authentication;
+        this.refusals = new RefusalLog(LOG, listenerName);
         this.maxMessageBytes = maxMessageBytes;
         this.translator = new RequestTranslator(trustedProxyHops);
         this.health = health;
@@ -55,7 +80,19 @@ public final class HttpBodyCallFilter extends BaseFilter {
         HttpRequestPacket request = (HttpRequestPacket) content.getHttpHeader();
         HttpBodyCall call = (HttpBodyCall) request.getAttribute(HttpBodyCall.ATTRIBUTE);
         if (call == null) {
+            if (request.getAttribute(REFUSED) != null) {
+                discard(content);
+                return ctx.getStopAction();
+            }
             HttpBodyCall.Kind kind = classify(request);
+            if (request.getAttribute(TRUSTED) == null) {
+                String refusal = kind == HttpBodyCall.Kind.HEALTH_CHECK
+                        ? authentication.healthCheckRefusal(request) : authentication.refusal(request);
+                if (refusal != null) {
+                    return refuse(ctx, request, content, kind != null, refusal);
+                }
+                request.setAttribute(TRUSTED, Boolean.TRUE);
+            }
             if (kind == null) {
                 return ctx.getInvokeAction();
             }
@@ -77,6 +114,39 @@ public final class HttpBodyCallFilter extends BaseFilter {
             }
         }
         return ctx.getInvokeAction();
+    }
+
+    /**
+     * Answers a request that did not come from the edge, and drops the rest of it: a gRPC
+     * call gets {@code UNAUTHENTICATED} trailers-only, anything else an empty 403 (over
+     * HTTP/1.1 the connection is then closed, as the unread body cannot be skipped safely).
+     */
+    private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, HttpContent content, boolean grpc,
+            String reason) {
+        refusals.refused(Level.WARNING, "unauthenticated: " + reason, "from " + ctx.getConnection().getPeerAddress()
+                + ", " + request.getMethod() + " " + request.getRequestURI());
+        request.setAttribute(REFUSED, Boolean.TRUE);
+        discard(content);
+        if (grpc) {
+            GrpcResponder.trailersOnly(ctx, request, GrpcStatus.UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE);
+            return ctx.getStopAction();
+        }
+        HttpResponsePacket response = request.getResponse();
+        response.setStatus(HttpStatus.FORBIDDEN_403);
+        response.setContentLength(0);
+        if (request.getProtocol() != Protocol.HTTP_2_0) {
+            response.getProcessingState().setKeepAlive(false);
+            response.setHeader(Header.Connection, "close");
+        }
+        ctx.write(HttpContent.builder(response).content(Buffers.EMPTY_BUFFER).last(true).build());
+        ctx.notifyDownstream(HttpServerFilter.RESPONSE_COMPLETE_EVENT);
+        return ctx.getStopAction();
+    }
+
+    private static void discard(HttpContent content) {
+        if (!HttpContent.isBroken(content)) { // a broken content's getContent() throws
+            content.getContent().tryDispose();
+        }
     }
 
     private static HttpBodyCall callOf(HttpRequestPacket request) {

@@ -14,7 +14,8 @@ public enum GrpcStatus {
     RESOURCE_EXHAUSTED(8),
     UNIMPLEMENTED(12),
     INTERNAL(13),
-    UNAVAILABLE(14);
+    UNAVAILABLE(14),
+    UNAUTHENTICATED(16);
 
     private final int code;
 

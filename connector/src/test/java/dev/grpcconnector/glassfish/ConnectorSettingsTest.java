@@ -2,12 +2,17 @@ package dev.grpcconnector.glassfish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,7 +48,8 @@ class ConnectorSettingsTest {
     void values() {
         ConnectorSettings settings = from(ConnectorSettings.ENABLED, "true", ConnectorSettings.TRUSTED_PROXY_HOPS, "2",
                 ConnectorSettings.MAX_MESSAGE_BYTES, "1048576");
-        assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS), settings);
+        assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS, null, false),
+                settings);
     }
 
     @Test
@@ -104,5 +110,72 @@ class ConnectorSettingsTest {
     void oneInvalidValueFailsTheWholeConfiguration() {
         assertThrows(IllegalArgumentException.class, () -> from(ConnectorSettings.ENABLED, "true",
                 ConnectorSettings.TRUSTED_PROXY_HOPS, "1", ConnectorSettings.MAX_MESSAGE_BYTES, "0"));
+    }
+
+    // ------------------------------------------------------------------ the secret
+
+    private static final String SECRET_VALUE = "c2VjcmV0LWZyb20tYS1maWxlLTAxMjM0NQ";
+
+    private static ConnectorSettings fromWrittenAndResolved(Map<String, String> written, Map<String, String> resolved) {
+        return ConnectorSettings.from(name -> resolved.getOrDefault(name, written.get(name)), written::get);
+    }
+
+    @Test
+    void aSecretFromAPasswordAliasIsTheResolvedValue() {
+        ConnectorSettings settings = fromWrittenAndResolved(
+                Map.of(ConnectorSettings.SECRET, "${ALIAS=grpc-connector-secret}"),
+                Map.of(ConnectorSettings.SECRET, SECRET_VALUE));
+        assertTrue(settings.secret().accepts(SECRET_VALUE));
+        assertEquals(1, settings.secret().acceptedCount());
+    }
+
+    @Test
+    void aPlainTextSecretInDomainXmlIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> from(ConnectorSettings.SECRET, SECRET_VALUE));
+        assertTrue(e.getMessage().contains("${ALIAS=name}"), e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET_VALUE), "the message must not repeat the secret");
+    }
+
+    @Test
+    void anAliasThatDoesNotExistIsRefused() {
+        // GlassFish leaves an unknown alias reference as it was written.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> from(ConnectorSettings.SECRET, "${ALIAS=nope}"));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void aSecretFileIsReadWithoutItsTrailingLineBreak(@TempDir Path dir) throws IOException {
+        Path current = Files.writeString(dir.resolve("current"), SECRET_VALUE + "\n");
+        Path previous = Files.writeString(dir.resolve("previous"), "cHJldmlvdXMtc2VjcmV0LWluLWEtZmlsZQ\r\n");
+        ConnectorSettings settings = from(ConnectorSettings.SECRET + "-file", current.toString(),
+                ConnectorSettings.PREVIOUS_SECRET + "-file", previous.toString());
+        assertTrue(settings.secret().accepts(SECRET_VALUE));
+        assertTrue(settings.secret().accepts("cHJldmlvdXMtc2VjcmV0LWluLWEtZmlsZQ"));
+        assertEquals(2, settings.secret().acceptedCount());
+    }
+
+    @Test
+    void secretMistakesAreRefused(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("s"), SECRET_VALUE);
+        assertThrows(IllegalArgumentException.class, () -> from(ConnectorSettings.SECRET + "-file",
+                dir.resolve("missing").toString()));
+        assertThrows(IllegalArgumentException.class, () -> fromWrittenAndResolved(
+                Map.of(ConnectorSettings.SECRET, "${ALIAS=a}", ConnectorSettings.SECRET + "-file", file.toString()),
+                Map.of(ConnectorSettings.SECRET, SECRET_VALUE)), "both ways at once");
+        assertThrows(IllegalArgumentException.class, () -> from(ConnectorSettings.PREVIOUS_SECRET + "-file",
+                file.toString()), "a previous secret without a current one");
+        Path weak = Files.writeString(dir.resolve("weak"), "1234");
+        assertThrows(IllegalArgumentException.class, () -> from(ConnectorSettings.SECRET + "-file", weak.toString()));
+        assertNull(from().secret());
+    }
+
+    @Test
+    void theInsecureFlag() {
+        assertFalse(from().insecure());
+        assertTrue(from(ConnectorSettings.INSECURE, "true").insecure());
+        assertFalse(from(ConnectorSettings.INSECURE, "false").insecure());
+        assertThrows(IllegalArgumentException.class, () -> from(ConnectorSettings.INSECURE, "yes"));
     }
 }

@@ -9,8 +9,6 @@ import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import java.lang.reflect.Proxy;
 import java.util.Map;
-import org.glassfish.grizzly.config.dom.Http;
-import org.glassfish.grizzly.config.dom.NetworkListener;
 import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.TransportFilter;
@@ -19,7 +17,11 @@ import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http2.Http2Configuration;
 import org.glassfish.grizzly.http2.Http2ServerFilter;
 import org.glassfish.hk2.api.ServiceLocator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Where the add-on puts the connector, and that it changes nothing where it is not asked to. */
 class GrpcConnectorAddOnTest {
@@ -29,19 +31,16 @@ class GrpcConnectorAddOnTest {
 
     private static <T> T stub(Class<T> type, Map<String, Object> answers) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getPropertyValue")) {
-                        return ((Map<?, ?>) answers.get("properties")).get(args[0]);
-                    }
-                    return answers.get(method.getName());
-                }));
+                (proxy, method, args) -> answers.get(method.getName())));
     }
 
     private static FilterChainBuilder configured(Map<String, String> properties) {
+        return configured("127.0.0.1", properties);
+    }
+
+    private static FilterChainBuilder configured(String address, Map<String, String> properties) {
         GrpcConnectorAddOn addOn = new GrpcConnectorAddOn();
-        addOn.configure(stub(ServiceLocator.class, Map.of()),
-                stub(NetworkListener.class, Map.of("getName", "grpc-listener")),
-                stub(Http.class, Map.of("properties", properties)));
+        addOn.configure(stub(ServiceLocator.class, Map.of()), "grpc-listener", address, properties::get, properties::get);
         FilterChainBuilder builder = FilterChainBuilder.stateless()
                 .add(new TransportFilter())
                 .add(new HttpServerFilter())
@@ -53,7 +52,7 @@ class GrpcConnectorAddOnTest {
 
     @Test
     void installsTheFrameFiltersBelowTheCodecAndTheCallFiltersRightAfterHttp2ServerFilter() {
-        FilterChain chain = configured(Map.of("grpc-connector", "true")).build();
+        FilterChain chain = configured(Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")).build();
         assertEquals(8, chain.size());
         assertInstanceOf(TransportFilter.class, chain.get(0));
         assertInstanceOf(ConnectionWindowFilter.class, chain.get(1));
@@ -71,16 +70,34 @@ class GrpcConnectorAddOnTest {
         assertEquals(4, configured(Map.of("grpc-connector", "false")).build().size());
     }
 
-    @Test
-    void anInvalidValueLeavesTheListenerWithoutTheConnectorInsteadOfFailing() {
-        assertEquals(4, configured(Map.of("grpc-connector", "true", "grpc-connector-max-message-bytes", "abc")).build().size());
+    /**
+     * Fail closed: a listener that asked for the connector but cannot be served safely
+     * still gets its filter, which then refuses every request (the behaviour is
+     * UnauthenticatedIT's), instead of the application answering unprotected.
+     */
+    @ParameterizedTest
+    @MethodSource("unusableConfigurations")
+    void anUnusableConfigurationLeavesTheListenerRefusingInsteadOfOpen(String address, Map<String, String> properties) {
+        FilterChain chain = configured(address, properties).build();
+        assertEquals(8, chain.size());
+        assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
+    }
+
+    static Stream<Arguments> unusableConfigurations() {
+        return Stream.of(
+                Arguments.of("127.0.0.1", Map.of("grpc-connector", "true", "grpc-connector-insecure", "true",
+                        "grpc-connector-max-message-bytes", "abc")),
+                Arguments.of("127.0.0.1", Map.of("grpc-connector", "true")),
+                Arguments.of("0.0.0.0", Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")),
+                Arguments.of("192.0.2.1", Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")),
+                Arguments.of("127.0.0.1", Map.of("grpc-connector", "true", "grpc-connector-secret", "plain-text-secret-000")));
     }
 
     @Test
     void withoutHttp2TheConnectorIsNotInstalled() {
         GrpcConnectorAddOn addOn = new GrpcConnectorAddOn();
-        addOn.configure(stub(ServiceLocator.class, Map.of()), stub(NetworkListener.class, Map.of("getName", "l")),
-                stub(Http.class, Map.of("properties", Map.of("grpc-connector", "true"))));
+        Map<String, String> properties = Map.of("grpc-connector", "true", "grpc-connector-insecure", "true");
+        addOn.configure(stub(ServiceLocator.class, Map.of()), "l", "127.0.0.1", properties::get, properties::get);
         FilterChainBuilder builder = FilterChainBuilder.stateless().add(new TransportFilter()).add(new WebContainerFilter());
         addOn.setup(null, builder);
         assertEquals(2, builder.build().size());
