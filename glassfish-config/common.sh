@@ -11,6 +11,8 @@ readonly LISTENER_NAME=grpc-listener
 readonly PROTOCOL_NAME=grpc-listener
 readonly POOL_NAME=grpc-thread-pool
 readonly MODULE_JAR_NAME=grpc-connector.jar
+readonly SECRET_ALIAS=grpc-connector-secret
+readonly PREVIOUS_SECRET_ALIAS=grpc-connector-previous-secret
 readonly CONFIG_PREFIX=configs.config.server-config
 readonly POOL_DOTTED="${CONFIG_PREFIX}.thread-pools.thread-pool.${POOL_NAME}"
 readonly PROTOCOL_DOTTED="${CONFIG_PREFIX}.network-config.protocols.protocol.${PROTOCOL_NAME}"
@@ -86,6 +88,19 @@ gf_do() {
   fi
 }
 
+# True when the running domain has password alias NAME.
+alias_exists() { # NAME
+  gf list-password-aliases 2>/dev/null | grep -qxF "$1"
+}
+
+# Deletes password alias NAME when it exists.
+delete_alias() { # NAME
+  if alias_exists "$1"; then
+    gf_do delete-password-alias "$1"
+    log "deleted password alias $1"
+  fi
+}
+
 # After a failed start: the SEVERE records written since line $1 of server.log.
 show_startup_errors() {
   local log=$DOMAIN_DIR/logs/server.log
@@ -94,6 +109,22 @@ show_startup_errors() {
   tail -n "+$(($1 + 1))" "$log" | grep -A 3 -E '\[SEVERE\]|\|SEVERE\|' |
     grep -vE '^[[:space:]]+at |^--$' | tail -n 20 >&2 || true
   printf '%s: hint: an invalid grpc-connector-* property stops the server from starting; uninstall.sh removes the module first and so repairs such a domain\n' "$PROG" >&2
+}
+
+# True for an address only this machine can reach.
+is_loopback() { # ADDRESS
+  [[ $1 == 127.* || $1 == ::1 || $1 == "[::1]" || $1 == localhost ]]
+}
+
+# The secret in FILE, without one trailing line break; dies unless it is 16 or
+# more printable ASCII characters (what the connector accepts, docs/security.md).
+read_secret_file() { # OPTION FILE
+  [[ -f $2 && -r $2 ]] || die "$1: cannot read '$2'"
+  local secret
+  secret=$(<"$2") # drops trailing line breaks
+  secret=${secret%$'\r'}
+  [[ $secret =~ ^[!-~]{16,}$ ]] || die "$1: the secret in '$2' must be 16 or more printable ASCII characters without spaces (e.g. head -c 30 /dev/urandom | base64)"
+  printf '%s' "$secret"
 }
 
 # Something accepts TCP connections on 127.0.0.1:PORT.

@@ -30,6 +30,29 @@ start); a stopped domain is started, configured and stopped again.
 Options:
   --domain NAME             domain to configure (default: domain1)
   --port N                  port of the gRPC listener (default: 8081)
+  --address ADDR            address the gRPC listener binds to (default:
+                            127.0.0.1; any other address needs a secret
+                            or TLS with client certificates)
+
+The edge's credential (docs/security.md); the listener serves nobody without one:
+  --secret-file FILE        the shared secret the edge sends in the
+                            x-grpc-connector-secret metadata (16+ printable
+                            ASCII characters, e.g. base64): stored in the
+                            password alias $SECRET_ALIAS, the listener reads it
+                            from there. Without this option an existing alias
+                            is kept, and on a loopback address a new random
+                            secret is generated into
+                            DOMAIN_DIR/config/$SECRET_ALIAS (mode 600)
+  --secret-path PATH        instead of an alias: the listener reads the secret
+                            from PATH at every start (a Docker or Kubernetes
+                            secret mount); PATH need not exist yet
+  --previous-secret-file FILE
+                            during a rotation: a second secret still accepted
+                            (alias $PREVIOUS_SECRET_ALIAS); a run without it ends
+                            the rotation and deletes that alias
+  --insecure                no credential at all, for local development on a
+                            loopback address only (GlassFish logs a WARNING at
+                            every start)
   --pool-size N             max threads of $POOL_NAME (default: 64; min
                             size is 8, or N if smaller)
   --trusted-hops N          grpc-connector-trusted-proxy-hops: proxies in front
@@ -59,6 +82,11 @@ EOF
 GLASSFISH_HOME=""
 DOMAIN=domain1
 LISTEN_PORT=8081
+LISTEN_ADDRESS=127.0.0.1
+SECRET_FILE=""
+SECRET_PATH=""
+PREVIOUS_SECRET_FILE=""
+INSECURE=false
 POOL_SIZE=64
 TRUSTED_HOPS=1
 MAX_MESSAGE_BYTES=16777216
@@ -72,6 +100,11 @@ while (($# > 0)); do
     -h | --help) usage; exit 0 ;;
     --domain | --domain=*) DOMAIN=$(option_value "$1" "${2-}") ;;
     --port | --port=*) LISTEN_PORT=$(option_value "$1" "${2-}") ;;
+    --address | --address=*) LISTEN_ADDRESS=$(option_value "$1" "${2-}") ;;
+    --secret-file | --secret-file=*) SECRET_FILE=$(option_value "$1" "${2-}") ;;
+    --secret-path | --secret-path=*) SECRET_PATH=$(option_value "$1" "${2-}") ;;
+    --previous-secret-file | --previous-secret-file=*) PREVIOUS_SECRET_FILE=$(option_value "$1" "${2-}") ;;
+    --insecure) INSECURE=true; shift; continue ;;
     --pool-size | --pool-size=*) POOL_SIZE=$(option_value "$1" "${2-}") ;;
     --trusted-hops | --trusted-hops=*) TRUSTED_HOPS=$(option_value "$1" "${2-}") ;;
     --max-message-bytes | --max-message-bytes=*) MAX_MESSAGE_BYTES=$(option_value "$1" "${2-}") ;;
@@ -105,6 +138,22 @@ LISTEN_PORT=$((10#$LISTEN_PORT)) POOL_SIZE=$((10#$POOL_SIZE)) TRUSTED_HOPS=$((10
 MAX_MESSAGE_BYTES=$((10#$MAX_MESSAGE_BYTES)) DRAIN_SECONDS=$((10#$DRAIN_SECONDS))
 MIN_POOL_SIZE=$((POOL_SIZE < 8 ? POOL_SIZE : 8))
 
+# --- the edge's credential: checked before anything is changed ---------------
+[[ -n $LISTEN_ADDRESS && $LISTEN_ADDRESS != *[[:space:]]* ]] || die "invalid --address '$LISTEN_ADDRESS'"
+[[ -z $SECRET_FILE || -z $SECRET_PATH ]] || die "--secret-file and --secret-path exclude each other"
+[[ -z $PREVIOUS_SECRET_FILE || -n $SECRET_FILE ]] || die "--previous-secret-file needs --secret-file (the new secret)"
+if [[ $INSECURE == true ]]; then
+  [[ -z $SECRET_FILE && -z $SECRET_PATH ]] || die "--insecure contradicts --secret-file/--secret-path"
+  is_loopback "$LISTEN_ADDRESS" || die "--insecure is for development on a loopback address only, not on $LISTEN_ADDRESS: give --secret-file FILE (docs/security.md)"
+elif [[ -z $SECRET_FILE && -z $SECRET_PATH ]] && ! is_loopback "$LISTEN_ADDRESS"; then
+  die "refusing to open the gRPC listener on $LISTEN_ADDRESS without a credential: anything that reaches it could pose as Envoy. Give --secret-file FILE (or --secret-path PATH), see docs/security.md"
+fi
+SECRET=""
+PREVIOUS_SECRET=""
+[[ -z $SECRET_FILE ]] || SECRET=$(read_secret_file --secret-file "$SECRET_FILE")
+[[ -z $PREVIOUS_SECRET_FILE ]] || PREVIOUS_SECRET=$(read_secret_file --previous-secret-file "$PREVIOUS_SECRET_FILE")
+[[ -z $SECRET_PATH || $SECRET_PATH == /* ]] || die "--secret-path must be an absolute path, not '$SECRET_PATH'"
+
 # --- the jar ---------------------------------------------------------------
 if [[ -z $JAR ]]; then
   target_dir=$SCRIPT_DIR/../connector/target
@@ -119,8 +168,76 @@ fi
 [[ $(head -c 2 "$JAR") == PK ]] || die "'$JAR' is not a jar (zip) file"
 JAR=$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")
 
+# Writes the alias password file asadmin needs (with the admin password file's
+# lines, if one is in use: asadmin takes one --passwordfile). Prints its path.
+alias_password_file() { # SECRET
+  local file
+  file=$(umask 077 && mktemp "${TMPDIR:-/tmp}/grpc-connector-alias.XXXXXX")
+  TEMP_FILES+=("$file")
+  if [[ -n ${AS_ADMIN_PASSWORDFILE:-} ]]; then
+    cat "$AS_ADMIN_PASSWORDFILE" >>"$file"
+    printf '\n' >>"$file"
+  fi
+  # A Java properties file: a backslash would start an escape.
+  printf 'AS_ADMIN_ALIASPASSWORD=%s\n' "${1//\\/\\\\}" >>"$file"
+  printf '%s' "$file"
+}
+
+# Creates or updates password alias NAME holding SECRET.
+store_alias() { # NAME SECRET
+  local file verb=create-password-alias
+  file=$(alias_password_file "$2")
+  alias_exists "$1" && verb=update-password-alias
+  gf_do --passwordfile "$file" "$verb" "$1"
+  log "${verb%%-*}d password alias $1"
+}
+
+# Sets the listener's credential properties (and aliases) from the options.
+configure_edge_credential() {
+  local secret_property="" path_property="" previous_property="" insecure_property=""
+  if [[ $INSECURE == true ]]; then
+    insecure_property=true
+    delete_alias "$PREVIOUS_SECRET_ALIAS"
+    log "INSECURE: no credential; the listener trusts every caller on $LISTEN_ADDRESS (development only)"
+  elif [[ -n $SECRET_PATH ]]; then
+    path_property=$SECRET_PATH
+    delete_alias "$PREVIOUS_SECRET_ALIAS"
+    log "the listener reads the edge's secret from $SECRET_PATH at every start"
+  else
+    if [[ -n $SECRET ]]; then
+      store_alias "$SECRET_ALIAS" "$SECRET"
+    elif alias_exists "$SECRET_ALIAS"; then
+      log "keeping the existing secret (password alias $SECRET_ALIAS)"
+    else
+      local generated=$DOMAIN_DIR/config/$SECRET_ALIAS
+      (umask 077 && head -c 30 /dev/urandom | base64 | tr -d '\n+/=' >"$generated")
+      store_alias "$SECRET_ALIAS" "$(<"$generated")"
+      log "generated a random secret into $generated: the edge must send it in x-grpc-connector-secret (docs/security.md)"
+    fi
+    secret_property="\${ALIAS=$SECRET_ALIAS}"
+    if [[ -n $PREVIOUS_SECRET ]]; then
+      store_alias "$PREVIOUS_SECRET_ALIAS" "$PREVIOUS_SECRET"
+      previous_property="\${ALIAS=$PREVIOUS_SECRET_ALIAS}"
+    else
+      delete_alias "$PREVIOUS_SECRET_ALIAS"
+    fi
+  fi
+  # An empty value removes the property.
+  gf_do set \
+    "$HTTP_DOTTED.property.grpc-connector-secret=$secret_property" \
+    "$HTTP_DOTTED.property.grpc-connector-secret-file=$path_property" \
+    "$HTTP_DOTTED.property.grpc-connector-previous-secret=$previous_property" \
+    "$HTTP_DOTTED.property.grpc-connector-insecure=$insecure_property"
+}
+
+TEMP_FILES=()
+on_exit() {
+  ((${#TEMP_FILES[@]} == 0)) || rm -f "${TEMP_FILES[@]}"
+  gf_leave_as_found
+}
+
 gf_init_domain
-trap gf_leave_as_found EXIT
+trap on_exit EXIT
 
 log "GlassFish: $GLASSFISH_HOME, domain '$DOMAIN' (admin port $ADMIN_PORT, $([[ $WAS_RUNNING == true ]] && echo running || echo stopped))"
 
@@ -191,22 +308,26 @@ gf_do set \
 log "set on $PROTOCOL_NAME <http>: comet-support-enabled=true scheme-mapping=x-forwarded-proto timeout-seconds=$IDLE_TIMEOUT http2-enabled=true"
 log "set on $PROTOCOL_NAME <http> properties: grpc-connector=true grpc-connector-trusted-proxy-hops=$TRUSTED_HOPS grpc-connector-max-message-bytes=$MAX_MESSAGE_BYTES grpc-connector-shutdown-drain-seconds=$DRAIN_SECONDS"
 
+configure_edge_credential
+
 if gf_exists "$LISTENER_DOTTED.name"; then
   gf_do set \
     "$LISTENER_DOTTED.protocol=$PROTOCOL_NAME" \
     "$LISTENER_DOTTED.thread-pool=$POOL_NAME" \
     "$LISTENER_DOTTED.port=$LISTEN_PORT" \
+    "$LISTENER_DOTTED.address=$LISTEN_ADDRESS" \
     "$LISTENER_DOTTED.enabled=true"
-  log "updated network listener $LISTENER_NAME (port $LISTEN_PORT)"
+  log "updated network listener $LISTENER_NAME ($LISTEN_ADDRESS port $LISTEN_PORT)"
 else
-  gf_do create-network-listener --listenerport "$LISTEN_PORT" --protocol "$PROTOCOL_NAME" --threadpool "$POOL_NAME" "$LISTENER_NAME"
-  log "created network listener $LISTENER_NAME (port $LISTEN_PORT)"
+  gf_do create-network-listener --listenerport "$LISTEN_PORT" --address "$LISTEN_ADDRESS" --protocol "$PROTOCOL_NAME" \
+    --threadpool "$POOL_NAME" "$LISTENER_NAME"
+  log "created network listener $LISTENER_NAME ($LISTEN_ADDRESS port $LISTEN_PORT)"
 fi
 
 # --- leave the domain as found ---------------------------------------------
 if [[ $WAS_RUNNING == true ]]; then
   gf_restart
-  log "done: domain '$DOMAIN' is running; gRPC listener on port $LISTEN_PORT (h2c)"
+  log "done: domain '$DOMAIN' is running; gRPC listener on $LISTEN_ADDRESS port $LISTEN_PORT (h2c)"
 else
   gf_leave_as_found
   log "done: domain '$DOMAIN' is stopped, as it was; the gRPC listener (port $LISTEN_PORT) starts with it"

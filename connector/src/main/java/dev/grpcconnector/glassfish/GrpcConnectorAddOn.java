@@ -23,6 +23,7 @@ import org.glassfish.grizzly.http2.Http2ServerFilter;
 import org.glassfish.hk2.api.PerLookup;
 import org.glassfish.hk2.api.Rank;
 import org.glassfish.hk2.api.ServiceLocator;
+import org.jvnet.hk2.config.types.Property;
 import org.jvnet.hk2.annotations.ContractsProvided;
 import org.jvnet.hk2.annotations.Service;
 
@@ -67,8 +68,20 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
 
     @Override
     public void configure(ServiceLocator locator, NetworkListener listener, Http http) {
-        Http written = GlassFishConfigBean.getRawView(http);
-        configure(locator, listener.getName(), listener.getAddress(), http::getPropertyValue, written::getPropertyValue);
+        configure(locator, listener.getName(), listener.getAddress(), http::getPropertyValue, name -> written(http, name));
+    }
+
+    /**
+     * A property's value as written in domain.xml: the raw view of the property itself
+     * (a raw view of the {@code <http>} element still resolves its properties' values).
+     */
+    private static String written(Http http, String name) {
+        for (Property property : http.getProperty()) {
+            if (name.equals(property.getName())) {
+                return GlassFishConfigBean.getRawView(property).getValue();
+            }
+        }
+        return null;
     }
 
     /**
