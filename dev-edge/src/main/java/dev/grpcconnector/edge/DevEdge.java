@@ -2,6 +2,8 @@ package dev.grpcconnector.edge;
 
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,8 +21,12 @@ import java.util.concurrent.TimeUnit;
  * towards browsers, no timeouts, no retries, no load balancing and no access log.
  *
  * <p>Run: {@code java -jar dev-edge/target/dev-edge.jar [--port=8080] [--bind=127.0.0.1]
- * [--backend=127.0.0.1:8081]} (or system properties {@code grpcconnector.edge.port},
- * {@code .bind}, {@code .backend}).
+ * [--backend=127.0.0.1:8081] [--secret-file=PATH]} (or system properties
+ * {@code grpcconnector.edge.port}, {@code .bind}, {@code .backend}, {@code .secret-file}).
+ *
+ * <p>With {@code --secret-file}, every call carries the connector listener's shared
+ * secret in {@value #SECRET_HEADER} (docs/security.md), as Envoy's credential injector
+ * adds it in production, and a browser's own {@value #SECRET_HEADER} is never forwarded.
  *
  * <p>The browser side is the JDK's own {@code com.sun.net.httpserver}: it streams both
  * ways (a request body is read as it arrives, chunked or not; a response sent with
@@ -31,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class DevEdge implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DevEdge.class.getName());
+    /** The metadata entry of the connector's shared secret. */
+    static final String SECRET_HEADER = "x-grpc-connector-secret";
 
     /** The largest response message accepted from the connector (it frames each flush of the application as one message). */
     static final int MAX_RESPONSE_MESSAGE = 64 * 1024 * 1024;
@@ -40,28 +48,36 @@ public final class DevEdge implements AutoCloseable {
     private final HttpServer server;
     private final ManagedChannel channel;
     private final ExecutorService threads;
+    private final boolean sendsSecret;
 
-    private DevEdge(HttpServer server, ManagedChannel channel, ExecutorService threads) {
+    private DevEdge(HttpServer server, ManagedChannel channel, ExecutorService threads, boolean sendsSecret) {
         this.server = server;
         this.channel = channel;
         this.threads = threads;
+        this.sendsSecret = sendsSecret;
     }
 
     /** Starts an edge from command-line style arguments ({@code --port=0} picks a free port); close it when done. */
     public static DevEdge start(String... args) throws IOException {
         EdgeSettings settings = EdgeSettings.parse(args, System.getProperties());
-        ManagedChannel channel = NettyChannelBuilder.forAddress(settings.backendHost(), settings.backendPort())
+        NettyChannelBuilder backend = NettyChannelBuilder.forAddress(settings.backendHost(), settings.backendPort())
                 .usePlaintext()
                 .maxInboundMessageSize(MAX_RESPONSE_MESSAGE)
-                .maxInboundMetadataSize(MAX_METADATA)
-                .build();
+                .maxInboundMetadataSize(MAX_METADATA);
+        String secret = settings.secret();
+        if (secret != null) {
+            Metadata credential = new Metadata();
+            credential.put(RequestMetadata.ascii(SECRET_HEADER), secret);
+            backend.intercept(MetadataUtils.newAttachHeadersInterceptor(credential));
+        }
+        ManagedChannel channel = backend.build();
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 0);
             server.createContext("/", new EdgeHandler(channel));
             server.setExecutor(threads);
             server.start();
-            return new DevEdge(server, channel, threads);
+            return new DevEdge(server, channel, threads, secret != null);
         } catch (IOException | RuntimeException e) {
             channel.shutdownNow();
             threads.shutdownNow();
@@ -98,7 +114,8 @@ public final class DevEdge implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(edge::close, "dev-edge-stop"));
         LOG.log(System.Logger.Level.INFO, "development edge on http://{0}:{1,number,#} forwarding to {2}"
-                + " (HttpService/Stream over h2c); production uses Envoy",
-                edge.server.getAddress().getHostString(), edge.port(), edge.channel.authority());
+                + " (HttpService/Stream over h2c, {3}); production uses Envoy",
+                edge.server.getAddress().getHostString(), edge.port(), edge.channel.authority(),
+                edge.sendsSecret ? "with the shared secret" : "no credential: the connector must be insecure");
     }
 }

@@ -1,5 +1,9 @@
 package dev.grpcconnector.edge;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -12,15 +16,19 @@ import java.util.Map;
  * @param port the browser-facing port ({@code --port}, default 8080; 0 picks a free one)
  * @param backendHost the connector's gRPC listener host ({@code --backend=host:port})
  * @param backendPort the connector's gRPC listener port (default {@code 127.0.0.1:8081})
+ * @param secretFile the file holding the connector listener's shared secret
+ *     ({@code --secret-file}; none by default), sent as Envoy's credential injector does
  */
-record EdgeSettings(String bind, int port, String backendHost, int backendPort) {
+record EdgeSettings(String bind, int port, String backendHost, int backendPort, Path secretFile) {
 
     private static final String PROPERTY_PREFIX = "grpcconnector.edge.";
 
     static EdgeSettings parse(String[] args, Map<?, ?> systemProperties) {
         for (String arg : args) {
-            if (!arg.startsWith("--bind=") && !arg.startsWith("--port=") && !arg.startsWith("--backend=")) {
-                throw new IllegalArgumentException("unknown argument " + arg + "; known: --bind=ADDRESS --port=N --backend=HOST:PORT");
+            if (!arg.startsWith("--bind=") && !arg.startsWith("--port=") && !arg.startsWith("--backend=")
+                    && !arg.startsWith("--secret-file=")) {
+                throw new IllegalArgumentException("unknown argument " + arg
+                        + "; known: --bind=ADDRESS --port=N --backend=HOST:PORT --secret-file=PATH");
             }
         }
         String bind = value(args, systemProperties, "bind", "127.0.0.1");
@@ -30,7 +38,25 @@ record EdgeSettings(String bind, int port, String backendHost, int backendPort) 
         if (colon <= 0) {
             throw new IllegalArgumentException("backend must be host:port, got " + backend);
         }
-        return new EdgeSettings(bind, port, backend.substring(0, colon), port(backend.substring(colon + 1), "backend port"));
+        String secretFile = value(args, systemProperties, "secret-file", "");
+        return new EdgeSettings(bind, port, backend.substring(0, colon), port(backend.substring(colon + 1), "backend port"),
+                secretFile.isBlank() ? null : Path.of(secretFile));
+    }
+
+    /**
+     * The secret the connector's listener expects in {@code x-grpc-connector-secret}, read
+     * from {@link #secretFile} without its trailing line break; {@code null} when no file
+     * is configured (then the connector must run with {@code grpc-connector-insecure}).
+     */
+    String secret() throws IOException {
+        if (secretFile == null) {
+            return null;
+        }
+        String secret = Files.readString(secretFile, StandardCharsets.ISO_8859_1).strip();
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("the secret file " + secretFile + " is empty");
+        }
+        return secret;
     }
 
     private static String value(String[] args, Map<?, ?> systemProperties, String name, String fallback) {

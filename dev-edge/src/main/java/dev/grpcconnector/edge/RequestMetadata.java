@@ -13,8 +13,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@code x-envoy-original-method} and {@code x-envoy-original-path} (the whole
  *       request target, query included) are Envoy's, set after everything else;</li>
- *   <li>client-supplied {@code x-envoy-original-*} and {@code x-forwarded-host} are
- *       dropped, as the production route's {@code request_headers_to_remove} does (plain
+ *   <li>client-supplied {@code x-envoy-original-*}, {@code x-forwarded-host} and
+ *       {@code x-grpc-connector-secret} (the edge's own credential, see {@link DevEdge})
+ *       are dropped, as the production route's {@code request_headers_to_remove} does (plain
  *       Envoy would append its method after a client's one, fact 3);</li>
  *   <li>{@code x-forwarded-proto} is {@code http} (the edge has no TLS), whatever the
  *       client said; {@code x-forwarded-for} gets the client's address appended, as an
@@ -38,7 +39,7 @@ final class RequestMetadata {
 
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade", "content-length", "content-type", "host", "expect", "te",
-            "x-forwarded-host", "x-forwarded-proto", FORWARDED_FOR);
+            "x-forwarded-host", "x-forwarded-proto", FORWARDED_FOR, DevEdge.SECRET_HEADER);
 
     private RequestMetadata() {
     }

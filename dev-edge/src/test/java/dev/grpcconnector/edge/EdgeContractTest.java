@@ -16,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -117,6 +120,23 @@ class EdgeContractTest {
         assertEquals(List.of("/"), all(md, "x-envoy-original-path"));
         assertEquals(List.of(), all(md, "x-forwarded-host"));
         assertEquals(List.of("http"), all(md, "x-forwarded-proto"));
+    }
+
+    @Test
+    void withoutASecretFileTheEdgeSendsNoCredentialAndNeverTheBrowsers() throws Exception {
+        backend.script(ok(HttpBody.newBuilder().setContentType("text/plain").build()));
+        send(get("/").header("X-Grpc-Connector-Secret", "forged-by-the-browser-0123456789"));
+        assertEquals(List.of(), all(backend.only().metadata(), DevEdge.SECRET_HEADER));
+    }
+
+    @Test
+    void withASecretFileEveryCallCarriesExactlyTheEdgesSecret(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "ZWRnZS1zZWNyZXQtZm9yLXRlc3Rz\n");
+        edge.close();
+        edge = DevEdge.start("--port=0", "--backend=127.0.0.1:" + backend.port(), "--secret-file=" + file);
+        backend.script(ok(HttpBody.newBuilder().setContentType("text/plain").build()));
+        send(get("/").header("X-Grpc-Connector-Secret", "forged-by-the-browser-0123456789"));
+        assertEquals(List.of("ZWRnZS1zZWNyZXQtZm9yLXRlc3Rz"), all(backend.only().metadata(), DevEdge.SECRET_HEADER));
     }
 
     @ParameterizedTest(name = "Q6 {0}")

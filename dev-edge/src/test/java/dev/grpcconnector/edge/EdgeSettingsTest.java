@@ -1,16 +1,21 @@
 package dev.grpcconnector.edge;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class EdgeSettingsTest {
 
     @Test
     void defaultsAreTheProjectsPorts() {
-        assertEquals(new EdgeSettings("127.0.0.1", 8080, "127.0.0.1", 8081), EdgeSettings.parse(new String[0], Map.of()));
+        assertEquals(new EdgeSettings("127.0.0.1", 8080, "127.0.0.1", 8081, null), EdgeSettings.parse(new String[0], Map.of()));
     }
 
     @Test
@@ -18,7 +23,19 @@ class EdgeSettingsTest {
         EdgeSettings s = EdgeSettings.parse(new String[] {"--port=9000"},
                 Map.of("grpcconnector.edge.port", "7000", "grpcconnector.edge.backend", "gf.local:9081"));
 
-        assertEquals(new EdgeSettings("127.0.0.1", 9000, "gf.local", 9081), s);
+        assertEquals(new EdgeSettings("127.0.0.1", 9000, "gf.local", 9081, null), s);
+    }
+
+    @Test
+    void theSecretFileIsReadWithoutItsLineBreak(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("s"), "c2VjcmV0LWZvci10aGUtZWRnZQ\n");
+        EdgeSettings s = EdgeSettings.parse(new String[] {"--secret-file=" + file}, Map.of());
+        assertEquals(file, s.secretFile());
+        assertEquals("c2VjcmV0LWZvci10aGUtZWRnZQ", s.secret());
+        assertNull(EdgeSettings.parse(new String[0], Map.of()).secret());
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertThrows(IllegalArgumentException.class,
+                () -> EdgeSettings.parse(new String[] {"--secret-file=" + empty}, Map.of()).secret());
     }
 
     @Test
