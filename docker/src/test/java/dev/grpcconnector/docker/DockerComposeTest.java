@@ -34,13 +34,15 @@ class DockerComposeTest {
     /** Where the official image reads its configuration (envoyproxy.io, "Using the Envoy Docker Image"). */
     private static final String ENVOY_IMAGE_CONFIG = "/etc/envoy/envoy.yaml";
 
+    private static JsonNode compose;
     private static JsonNode services;
     private static Bootstrap envoy;
     private static List<String> dockerfile;
 
     @BeforeAll
     static void read() throws IOException {
-        services = new YAMLMapper().readTree(Repository.read(Repository.COMPOSE_YAML)).required("services");
+        compose = new YAMLMapper().readTree(Repository.read(Repository.COMPOSE_YAML));
+        services = compose.required("services");
         envoy = EnvoyBootstrap.parse(Repository.read(Repository.ENVOY_YAML));
         // One instruction per entry: continuation lines joined, comments dropped.
         dockerfile = List.of(Repository.read(DOCKERFILE).replaceAll("(?m)^\\s*#.*\\n", "")
@@ -89,6 +91,30 @@ class DockerComposeTest {
             // The descriptor set exists: proto/ was built before this module.
             assertTrue(Files.isRegularFile(Repository.ROOT.resolve(source)), source);
         }
+    }
+
+    /**
+     * One secret for both containers: Envoy reads it where envoy.yaml's static secret
+     * says, the connector where install.sh's --secret-path points, and the build writes
+     * the file compose mounts.
+     */
+    @Test
+    void bothContainersGetTheSharedSecretWhereTheirConfigurationReadsIt() {
+        JsonNode secrets = compose.required("secrets");
+        assertEquals(1, secrets.size(), secrets.toString());
+        String name = secrets.fieldNames().next();
+        assertEquals("./docker/target/grpc-connector-secret", secrets.get(name).get("file").asText());
+        assertTrue(Repository.read(Repository.ROOT.resolve("docker/pom.xml"))
+                .contains("${project.build.directory}/grpc-connector-secret"), "docker/pom.xml writes the file");
+        for (String service : List.of("glassfish", "envoy")) {
+            assertEquals(List.of(name), texts(services.required(service).get("secrets")), service);
+        }
+        String mounted = "/run/secrets/" + name;
+        assertTrue(envoy.getStaticResources().getSecretsList().stream()
+                .anyMatch(s -> s.getGenericSecret().getSecret().getFilename().equals(mounted)), "envoy.yaml reads " + mounted);
+        assertTrue(instructions("RUN").stream().anyMatch(run -> run.contains("install.sh")
+                && run.contains("--secret-path " + mounted) && run.contains("--address 0.0.0.0")),
+                "the image's listener reads " + mounted + " and is reachable from Envoy's container");
     }
 
     @Test

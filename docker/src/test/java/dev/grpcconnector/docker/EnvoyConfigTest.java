@@ -24,6 +24,9 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.credential_injector.v3.CredentialInjector;
+import io.envoyproxy.envoy.extensions.http.injected_credentials.generic.v3.Generic;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder;
 import io.envoyproxy.envoy.extensions.filters.http.health_check.v3.HealthCheck;
 import io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua;
@@ -75,7 +78,7 @@ class EnvoyConfigTest {
                 .map(Object::getClass).collect(Collectors.toSet());
         assertEquals(Set.of(HttpConnectionManager.class, GrpcJsonTranscoder.class, Lua.class, Router.class,
                 HealthCheck.class, StdoutAccessLog.class, HttpProtocolOptions.class,
-                DownstreamConnectionsConfig.class), types);
+                DownstreamConnectionsConfig.class, CredentialInjector.class, Generic.class), types);
     }
 
     @Test
@@ -109,10 +112,30 @@ class EnvoyConfigTest {
     }
 
     @Test
-    void filtersRunHealthCheckThenLuaThenTranscoderThenRouter() {
+    void filtersRunHealthCheckThenLuaThenTranscoderThenCredentialThenRouter() {
         List<String> names = hcm.getHttpFiltersList().stream().map(HttpFilter::getName).toList();
         assertEquals(List.of("envoy.filters.http.health_check", "envoy.filters.http.lua",
-                "envoy.filters.http.grpc_json_transcoder", "envoy.filters.http.router"), names);
+                "envoy.filters.http.grpc_json_transcoder", "envoy.filters.http.credential_injector",
+                "envoy.filters.http.router"), names);
+    }
+
+    /**
+     * Every call upstream carries the connector listener's shared secret
+     * (docs/security.md): a browser's own header is overwritten, a request without the
+     * credential fails in Envoy, and the secret comes from a file, never from envoy.yaml.
+     */
+    @Test
+    void everyUpstreamCallCarriesTheSharedSecretFromAFile() throws InvalidProtocolBufferException {
+        CredentialInjector injector = EnvoyBootstrap.only(bootstrap, CredentialInjector.class);
+        assertTrue(injector.getOverwrite(), "a browser's x-grpc-connector-secret must be replaced");
+        assertFalse(injector.getAllowRequestWithoutCredential());
+        Generic generic = injector.getCredential().getTypedConfig().unpack(Generic.class);
+        assertEquals("x-grpc-connector-secret", generic.getHeader());
+        assertFalse(generic.getCredential().hasSdsConfig(), "a static secret of this bootstrap");
+        Secret secret = bootstrap.getStaticResources().getSecretsList().stream()
+                .filter(s -> s.getName().equals(generic.getCredential().getName())).findFirst().orElseThrow();
+        assertTrue(secret.getGenericSecret().getSecret().hasFilename(), "read from a file: " + secret);
+        assertEquals("/run/secrets/grpc_connector_secret", secret.getGenericSecret().getSecret().getFilename());
     }
 
     @Test

@@ -72,6 +72,20 @@ class InstallScriptsTest {
             Path jar = realJar.orElseGet(this::tinyJar);
             List<String> jarOption = realJar.isPresent() ? List.of() : List.of("--jar", jar.toString());
 
+            // 0. No listener open to everyone without a credential: refused before any change.
+            String refused = scriptRefusing(List.of("install.sh", glassfishHome.toString(), "--domain", DOMAIN,
+                    "--port", String.valueOf(grpcPort), "--address", "0.0.0.0"));
+            assertTrue(refused.contains("refusing to open the gRPC listener on 0.0.0.0 without a credential"), refused);
+            refused = scriptRefusing(List.of("install.sh", glassfishHome.toString(), "--domain", DOMAIN,
+                    "--port", String.valueOf(grpcPort), "--address", "192.0.2.10", "--insecure"));
+            assertTrue(refused.contains("--insecure is for development on a loopback address only"), refused);
+            Path weak = Files.writeString(workDir.resolve("weak-secret"), "too-short\n");
+            refused = scriptRefusing(List.of("install.sh", glassfishHome.toString(), "--domain", DOMAIN,
+                    "--port", String.valueOf(grpcPort), "--secret-file", weak.toString()));
+            assertTrue(refused.contains("16 or more printable ASCII characters"), refused);
+            assertFalse(Files.exists(moduleJar), "a refused run changes nothing");
+            step("install.sh refused an open listener, insecure on a non-loopback address and a weak secret");
+
             // 1. Domain stopped: the script starts it, configures it and stops it again.
             List<String> first = new ArrayList<>(List.of(
                     "install.sh", glassfishHome.toString(), "--domain", DOMAIN,
@@ -96,12 +110,25 @@ class InstallScriptsTest {
             assertEquals("1048576", http.get("property.grpc-connector-max-message-bytes"));
             assertEquals("5", http.get("property.grpc-connector-shutdown-drain-seconds"));
             assertEquals(String.valueOf(grpcPort), getAll(LISTENER).get("port"));
+            // Without --secret-file on a loopback address: a generated secret in an alias.
+            assertEquals("127.0.0.1", getAll(LISTENER).get("address"));
+            assertEquals("${ALIAS=grpc-connector-secret}", http.get("property.grpc-connector-secret"));
+            Path generated = glassfishHome.resolve("glassfish/domains/" + DOMAIN + "/config/grpc-connector-secret");
+            assertTrue(out.contains("generated a random secret into " + generated), out);
+            assertEquals(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(generated));
+            assertTrue(Files.readString(generated).matches("[A-Za-z0-9]{32,}"), "a random secret");
+            assertEquals(List.of("grpc-connector-secret"), aliases());
 
             // 2. Domain running, second run: defaults, another port, admin port given;
             //    values are updated and the domain is restarted.
+            //    A rotation: a new secret and the previous one, from files.
+            Path current = Files.writeString(workDir.resolve("current-secret"), "Y3VycmVudC1zZWNyZXQtMDEyMzQ1Njc4\n");
+            Path previous = Files.writeString(workDir.resolve("previous-secret"), "cHJldmlvdXMtc2VjcmV0LTAxMjM0NTY3");
             List<String> second = new ArrayList<>(List.of(
                     "install.sh", glassfishHome.toString(), "--domain=" + DOMAIN,
-                    "--port=" + grpcPort2, "--admin-port", String.valueOf(adminPort)));
+                    "--port=" + grpcPort2, "--admin-port", String.valueOf(adminPort),
+                    "--secret-file", current.toString(), "--previous-secret-file=" + previous));
             second.addAll(jarOption);
             out = script(second);
             step("install.sh on the running domain done");
@@ -127,6 +154,15 @@ class InstallScriptsTest {
             assertEquals("16777216", http.get("property.grpc-connector-max-message-bytes"));
             assertEquals("0", http.get("property.grpc-connector-shutdown-drain-seconds"));
             assertEquals(String.valueOf(grpcPort2), listener.get("port"));
+            assertEquals("127.0.0.1", listener.get("address"));
+            assertTrue(out.contains("updated password alias grpc-connector-secret"), out);
+            assertTrue(out.contains("created password alias grpc-connector-previous-secret"), out);
+            assertEquals("${ALIAS=grpc-connector-secret}", http.get("property.grpc-connector-secret"));
+            assertEquals("${ALIAS=grpc-connector-previous-secret}", http.get("property.grpc-connector-previous-secret"));
+            assertEquals(List.of("grpc-connector-previous-secret", "grpc-connector-secret"), aliases());
+            String domainXml = Files.readString(glassfishHome.resolve("glassfish/domains/" + DOMAIN + "/config/domain.xml"));
+            assertFalse(domainXml.contains("Y3VycmVudC1zZWNyZXQtMDEyMzQ1Njc4"), "no secret in plain text in domain.xml");
+            assertFalse(domainXml.contains("cHJldmlvdXMtc2VjcmV0LTAxMjM0NTY3"), "no secret in plain text in domain.xml");
             assertEquals("grpc-listener", listener.get("protocol"));
             assertEquals("grpc-thread-pool", listener.get("thread-pool"));
             assertEquals("true", listener.get("enabled"));
@@ -138,6 +174,10 @@ class InstallScriptsTest {
             assertTrue(out.contains("deleted network listener grpc-listener"), out);
             assertTrue(out.contains("deleted protocol grpc-listener"), out);
             assertTrue(out.contains("deleted thread pool grpc-thread-pool"), out);
+            assertTrue(out.contains("deleted password alias grpc-connector-secret"), out);
+            assertTrue(out.contains("deleted password alias grpc-connector-previous-secret"), out);
+            assertEquals(List.of(), aliases());
+            assertFalse(Files.exists(generated), "the generated secret is removed");
             out = script(List.of("uninstall.sh", glassfishHome.toString(), "--domain", DOMAIN,
                     "--admin-port", String.valueOf(adminPort)));
             assertTrue(out.contains("network listener grpc-listener not present"), out);
@@ -294,6 +334,12 @@ class InstallScriptsTest {
         return r.output();
     }
 
+    /** The domain's password aliases, sorted. */
+    private List<String> aliases() throws Exception {
+        return asadminOk("list-password-aliases").lines().map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("Command ") && !l.startsWith("Nothing to list")).sorted().toList();
+    }
+
     private Result asadmin(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(asadmin.toString(), "--interactive=false"));
         if (adminPort != 0 && !List.of("create-domain", "delete-domain", "list-domains").contains(args[0])) {
@@ -305,16 +351,30 @@ class InstallScriptsTest {
     }
 
     private String script(List<String> scriptAndArgs) throws Exception {
+        Result r = runScript(scriptAndArgs);
+        if (!r.ok()) {
+            fail(String.join(" ", scriptAndArgs) + " failed (" + r.exitCode() + "):\n" + r.output());
+        }
+        return r.output();
+    }
+
+    /** Runs a script that must refuse; returns its output. */
+    private String scriptRefusing(List<String> scriptAndArgs) throws Exception {
+        Result r = runScript(scriptAndArgs);
+        if (r.ok()) {
+            fail(String.join(" ", scriptAndArgs) + " must fail, but succeeded:\n" + r.output());
+        }
+        return r.output();
+    }
+
+    private Result runScript(List<String> scriptAndArgs) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add("bash");
         cmd.add(scriptsDir.resolve(scriptAndArgs.get(0)).toString());
         cmd.addAll(scriptAndArgs.subList(1, scriptAndArgs.size()));
         Result r = run(cmd);
         System.out.println(r.output());
-        if (!r.ok()) {
-            fail(String.join(" ", cmd) + " failed (" + r.exitCode() + "):\n" + r.output());
-        }
-        return r.output();
+        return r;
     }
 
     private Result run(List<String> cmd) throws Exception {

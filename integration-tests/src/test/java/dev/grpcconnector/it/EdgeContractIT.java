@@ -36,7 +36,7 @@ class EdgeContractIT extends ConnectorTestBase {
 
     @BeforeAll
     static void startEdge() throws IOException {
-        edge = DevEdge.start("--port=0", "--backend=127.0.0.1:" + server.grpcPort());
+        edge = DevEdge.start("--port=0", "--backend=127.0.0.1:" + server.grpcPort(), "--secret-file=" + server.edgeSecretFile());
     }
 
     @AfterAll

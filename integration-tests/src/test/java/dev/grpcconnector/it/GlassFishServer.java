@@ -66,6 +66,7 @@ public final class GlassFishServer implements AutoCloseable {
     private String installMode = "?";
     /** JVM options {@link #startSecond} writes into server-config before the start; an -Xmx replaces the default one. */
     private List<String> secondJvmOptions = List.of();
+    private String listenerAddress = "127.0.0.1";
 
     private GlassFishServer() {
         this(DOMAIN);
@@ -120,6 +121,11 @@ public final class GlassFishServer implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The file holding {@link EdgeSecret#CURRENT}, for an edge ({@code dev-edge --secret-file}). */
+    public Path edgeSecretFile() {
+        return EdgeSecret.currentFile(workDir);
     }
 
     public int grpcPort() {
@@ -263,7 +269,8 @@ public final class GlassFishServer implements AutoCloseable {
     private void runInstallScript() {
         List<String> cmd = List.of("bash", installScript.toString(), glassfishHome.toString(), "--domain", domain,
                 "--admin-port", String.valueOf(adminPort), "--port", String.valueOf(grpcPort), "--jar",
-                connectorJar.toString());
+                connectorJar.toString(), "--secret-file", EdgeSecret.currentFile(workDir).toString(),
+                "--previous-secret-file", EdgeSecret.previousFile(workDir).toString());
         run(Duration.ofMinutes(5), cmd);
     }
 
@@ -279,8 +286,10 @@ public final class GlassFishServer implements AutoCloseable {
                 http + "scheme-mapping=x-forwarded-proto",
                 http + "property.grpc-connector=true",
                 http + "property.grpc-connector-trusted-proxy-hops=1",
-                http + "property.grpc-connector-max-message-bytes=16777216");
-        asadminRemote(t, "create-network-listener", "--listenerport", String.valueOf(grpcPort), "--protocol",
+                http + "property.grpc-connector-max-message-bytes=16777216",
+                http + "property.grpc-connector-secret-file=" + EdgeSecret.currentFile(workDir));
+        asadminRemote(t, "create-network-listener", "--address", "127.0.0.1", "--listenerport", String.valueOf(grpcPort),
+                "--protocol",
                 LISTENER, "--threadpool", "grpc-thread-pool", "--target", "server", LISTENER);
     }
 
@@ -355,6 +364,12 @@ public final class GlassFishServer implements AutoCloseable {
         return this;
     }
 
+    /** The address the second domain's gRPC listener binds to (default 127.0.0.1). */
+    GlassFishServer listenerAddress(String address) {
+        listenerAddress = address;
+        return this;
+    }
+
     private void writeJvmOptions() throws IOException {
         if (secondJvmOptions.isEmpty()) {
             return;
@@ -404,14 +419,20 @@ public final class GlassFishServer implements AutoCloseable {
             commands.add("create-protocol " + LISTENER);
             commands.add("create-http --default-virtual-server server " + LISTENER);
             commands.add("create-threadpool --maxthreadpoolsize 64 --minthreadpoolsize 8 grpc-thread-pool");
+            // The shared secret unless the test configures the credential itself; an empty
+            // value leaves a property out.
+            java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+            properties.put("grpc-connector-secret-file", EdgeSecret.currentFile(workDir).toString());
+            properties.putAll(connectorProperties);
             commands.add("set " + http + "comet-support-enabled=true " + http + "scheme-mapping=x-forwarded-proto "
                     + http + "property.grpc-connector=true " + http + "property.grpc-connector-trusted-proxy-hops=1 "
                     + http + "property.grpc-connector-max-message-bytes=16777216"
-                    + connectorProperties.entrySet().stream()
+                    + properties.entrySet().stream()
+                            .filter(p -> !p.getValue().isEmpty())
                             .map(p -> " " + http + "property." + p.getKey() + "=" + p.getValue())
                             .collect(java.util.stream.Collectors.joining()));
-            commands.add("create-network-listener --listenerport " + grpcPort + " --protocol " + LISTENER
-                    + " --threadpool grpc-thread-pool --target server " + LISTENER);
+            commands.add("create-network-listener --address " + listenerAddress + " --listenerport " + grpcPort
+                    + " --protocol " + LISTENER + " --threadpool grpc-thread-pool --target server " + LISTENER);
             commands.add("deploy --contextroot " + CONTEXT_ROOT.substring(1) + " --name grpc-connector-test-webapp "
                     + "--force=true " + webappWar);
             Path file = workDir.resolve(domain + "-setup.asadmin");

@@ -57,7 +57,26 @@ public final class HttpBodyClient implements AutoCloseable {
         if (authority != null) {
             b.overrideAuthority(authority);
         }
-        return new HttpBodyClient(b.build());
+        return new HttpBodyClient(withSecret(b, EdgeSecret.CURRENT).build());
+    }
+
+    /**
+     * A channel that sends {@code secret} (or, when {@code null}, no credential at all)
+     * in {@value EdgeSecret#HEADER} instead of the test domains' current secret.
+     */
+    public static HttpBodyClient connectWithSecret(int port, String secret) {
+        return new HttpBodyClient(withSecret(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+                .maxInboundMessageSize(MAX_INBOUND).maxInboundMetadataSize(1024 * 1024), secret).build());
+    }
+
+    /** Every call of the channel sends {@code secret} as the edge (Envoy's credential injector) does. */
+    private static NettyChannelBuilder withSecret(NettyChannelBuilder builder, String secret) {
+        if (secret != null) {
+            Metadata credential = new Metadata();
+            credential.put(key(EdgeSecret.HEADER), secret);
+            builder.intercept(MetadataUtils.newAttachHeadersInterceptor(credential));
+        }
+        return builder;
     }
 
     /**
@@ -70,11 +89,11 @@ public final class HttpBodyClient implements AutoCloseable {
      * {@link SmallWindowIT} checks both from grpc-java's own frame log.
      */
     public static HttpBodyClient connectWithWindow(int port, int window) {
-        return new HttpBodyClient(NettyChannelBuilder.forAddress("127.0.0.1", port)
+        return new HttpBodyClient(withSecret(NettyChannelBuilder.forAddress("127.0.0.1", port)
                 .usePlaintext()
                 .flowControlWindow(window)
                 .maxInboundMessageSize(MAX_INBOUND)
-                .maxInboundMetadataSize(1024 * 1024)
+                .maxInboundMetadataSize(1024 * 1024), EdgeSecret.CURRENT)
                 .build());
     }
 

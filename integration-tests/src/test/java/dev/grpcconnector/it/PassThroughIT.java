@@ -26,7 +26,7 @@ class PassThroughIT extends ConnectorTestBase {
     @Test
     void http11GetOnTheGrpcPort() {
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(grpcPortUri("/app/echo?p=a%2Fb&q=1+2"))
-                .header("X-Custom", "v").timeout(Duration.ofSeconds(30)).build());
+                .header("X-Custom", "v").header(EdgeSecret.HEADER, EdgeSecret.CURRENT).timeout(Duration.ofSeconds(30)).build());
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"));
         Map<String, Object> echo = json(r);
@@ -41,7 +41,7 @@ class PassThroughIT extends ConnectorTestBase {
     void http11PostOnTheGrpcPort() {
         byte[] body = pattern(200_000);
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(grpcPortUri("/app/upload"))
-                .header("Content-Type", "application/octet-stream")
+                .header("Content-Type", "application/octet-stream").header(EdgeSecret.HEADER, EdgeSecret.CURRENT)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(Duration.ofSeconds(30)).build());
         assertEquals(200, r.statusCode());
         Map<String, Object> json = json(r);
@@ -51,11 +51,13 @@ class PassThroughIT extends ConnectorTestBase {
 
     @Test
     void http11ResponsesKeepTheirHttpShape() {
-        HttpResponse<byte[]> redirect = send(HttpRequest.newBuilder(grpcPortUri("/app/redirect")).build());
+        HttpResponse<byte[]> redirect = send(HttpRequest.newBuilder(grpcPortUri("/app/redirect"))
+                .header(EdgeSecret.HEADER, EdgeSecret.CURRENT).build());
         assertEquals(302, redirect.statusCode());
         assertEquals(List.of("/app/target"), redirect.headers().allValues("location"));
         assertTrue(redirect.headers().firstValue("x-http-code").isEmpty());
-        HttpResponse<byte[]> bytes = send(HttpRequest.newBuilder(grpcPortUri("/app/bytes?size=70000")).build());
+        HttpResponse<byte[]> bytes = send(HttpRequest.newBuilder(grpcPortUri("/app/bytes?size=70000"))
+                .header(EdgeSecret.HEADER, EdgeSecret.CURRENT).build());
         assertEquals(200, bytes.statusCode());
         assertEquals("70000", bytes.headers().firstValue("content-length").orElse(null));
         assertPattern(bytes.body(), 70_000, "/app/bytes over HTTP/1.1 on the gRPC port");
@@ -70,7 +72,8 @@ class PassThroughIT extends ConnectorTestBase {
                     new String[] {":scheme", "http"},
                     new String[] {":path", "/app/echo?x=1"},
                     new String[] {":authority", "127.0.0.1:" + server.grpcPort()},
-                    new String[] {"x-custom", "h2"}), true);
+                    new String[] {"x-custom", "h2"},
+                    new String[] {EdgeSecret.HEADER, EdgeSecret.CURRENT}), true);
             StreamResult r = h2.await(id, Duration.ofSeconds(30));
             assertNull(r.rstCode, r::toString);
             assertEquals("200", r.header(":status"), r::toString);
@@ -93,7 +96,8 @@ class PassThroughIT extends ConnectorTestBase {
                     new String[] {":scheme", "http"},
                     new String[] {":path", "/app/echo"},
                     new String[] {":authority", "127.0.0.1:" + server.grpcPort()},
-                    new String[] {"content-type", "text/plain;charset=UTF-8"}));
+                    new String[] {"content-type", "text/plain;charset=UTF-8"},
+                    new String[] {EdgeSecret.HEADER, EdgeSecret.CURRENT}));
             h2.headers(id, headers, false);
             h2.data(id, "plain h2 body".getBytes(StandardCharsets.UTF_8), true);
             StreamResult r = h2.await(id, Duration.ofSeconds(30));

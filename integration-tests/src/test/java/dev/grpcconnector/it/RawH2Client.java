@@ -111,6 +111,7 @@ public final class RawH2Client implements Closeable {
         h.add(new String[] {":authority", "127.0.0.1:" + port});
         h.add(new String[] {"content-type", "application/grpc"});
         h.add(new String[] {"te", "trailers"});
+        h.add(new String[] {EdgeSecret.HEADER, EdgeSecret.CURRENT});
         return h;
     }
 

@@ -104,7 +104,8 @@ class BrowserIT extends SampleTestBase {
     @BeforeAll
     static void startEdgeAndBrowser() throws IOException {
         // The edge in this JVM, in front of the connector's gRPC listener, on a free port.
-        edge = DevEdge.start("--port=0", "--bind=127.0.0.1", "--backend=127.0.0.1:" + server.grpcPort());
+        edge = DevEdge.start("--port=0", "--bind=127.0.0.1", "--backend=127.0.0.1:" + server.grpcPort(),
+                "--secret-file=" + server.edgeSecretFile());
         Files.createDirectories(SCREENSHOTS);
         try (Stream<Path> old = Files.list(SCREENSHOTS)) {
             for (Path p : old.filter(p -> p.toString().endsWith(".png")).toList()) {
