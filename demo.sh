@@ -146,8 +146,13 @@ grep -qE "port=\"$HTTP_PORT\"[^>]*name=\"http-listener-1\"|name=\"http-listener-
 say "Starting domain1"
 quiet asadmin start-domain domain1
 
+# A new random secret for this run: the edge sends it in every call, the listener
+# accepts nothing else (docs/security.md). No line break, as Envoy would need it.
+SECRET_FILE=$DEMO_DIR/edge-secret
+(umask 077 && head -c 30 /dev/urandom | base64 | tr -d '\n+/=' >"$SECRET_FILE")
+
 say "Installing the connector (glassfish-config/install.sh)"
-"$ROOT/glassfish-config/install.sh" "$GF_HOME" --port "$GRPC_PORT" --admin-port "$ADMIN_PORT"
+"$ROOT/glassfish-config/install.sh" "$GF_HOME" --port "$GRPC_PORT" --admin-port "$ADMIN_PORT" --secret-file "$SECRET_FILE"
 
 say "Deploying the sample EAR on /sample and the test web app on /app"
 quiet asadmin deploy --force=true "$EAR"
@@ -155,7 +160,7 @@ quiet asadmin deploy --force=true --contextroot app "$WAR"
 
 say "Starting the development edge on port $EDGE_PORT (log: target/demo/edge.log)"
 nohup "$JDK/bin/java" -jar "$EDGE_JAR" --port="$EDGE_PORT" --backend="127.0.0.1:$GRPC_PORT" \
-  >"$DEMO_DIR/edge.log" 2>&1 &
+  --secret-file="$SECRET_FILE" >"$DEMO_DIR/edge.log" 2>&1 &
 echo $! >"$EDGE_PID"
 for _ in $(seq 1 50); do
   port_in_use "$EDGE_PORT" && break
@@ -190,10 +195,11 @@ Direct HTTP call to the test app:
   curl 'http://localhost:$HTTP_PORT/app/echo?hello=world'
 
 The same request as Envoy sends it, a gRPC call over h2c, from the repository root (nghttp is in Debian's
-nghttp2-client package). The body is one gRPC frame holding an empty
-google.api.HttpBody; the answer is HTTP/2 with content-type application/grpc,
+nghttp2-client package), with this run's secret (target/demo/edge-secret; without it the
+listener answers grpc-status 16, UNAUTHENTICATED). The body is one gRPC frame holding an
+empty google.api.HttpBody; the answer is HTTP/2 with content-type application/grpc,
 x-http-code, the echo JSON inside an HttpBody frame, and grpc-status 0 in the trailers:
-  nghttp -v -H ':method: POST' -H 'content-type: application/grpc' -H 'te: trailers' -H 'x-envoy-original-method: GET' -H 'x-envoy-original-path: /app/echo?hello=world' -d target/demo/empty-httpbody.bin http://localhost:$GRPC_PORT/grpcconnector.v1.HttpService/Handle
+  nghttp -v -H ':method: POST' -H 'content-type: application/grpc' -H 'te: trailers' -H "x-grpc-connector-secret: \$(cat target/demo/edge-secret)" -H 'x-envoy-original-method: GET' -H 'x-envoy-original-path: /app/echo?hello=world' -d target/demo/empty-httpbody.bin http://localhost:$GRPC_PORT/grpcconnector.v1.HttpService/Handle
 
 Admin console: http://localhost:$ADMIN_PORT   Server log: target/demo/glassfish8/glassfish/domains/domain1/logs/server.log
 
