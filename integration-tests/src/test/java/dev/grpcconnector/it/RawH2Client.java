@@ -117,6 +117,16 @@ public final class RawH2Client implements Closeable {
 
     /** Sends one header block (HEADERS plus CONTINUATION frames as needed). */
     public void headers(int streamId, List<String[]> headers, boolean endStream) {
+        queueHeaders(streamId, headers, endStream);
+        flush();
+    }
+
+    /**
+     * Queues one header block without sending it: the frames of several streams queued
+     * one after the other leave in one write at {@link #send()}, as nghttp2 and Envoy batch
+     * HEADERS frames.
+     */
+    public void queueHeaders(int streamId, List<String[]> headers, boolean endStream) {
         ByteArrayOutputStream block = new ByteArrayOutputStream();
         if (pendingTableSizeUpdate >= 0) {
             writeInt(block, 0x20, 5, pendingTableSizeUpdate);
@@ -138,11 +148,16 @@ public final class RawH2Client implements Closeable {
             off += n;
             first = false;
         } while (off < b.length);
-        flush();
     }
 
     /** Sends bytes as DATA frames (at most 16 KiB each). Ignores the peer's flow control: keep it small. */
     public void data(int streamId, byte[] data, boolean endStream) {
+        queueData(streamId, data, endStream);
+        flush();
+    }
+
+    /** As {@link #data}, queued for {@link #send()}. */
+    public void queueData(int streamId, byte[] data, boolean endStream) {
         int off = 0;
         do {
             int n = Math.min(MAX_FRAME, data.length - off);
@@ -150,7 +165,18 @@ public final class RawH2Client implements Closeable {
             frame(DATA, last && endStream ? END_STREAM : 0, streamId, java.util.Arrays.copyOfRange(data, off, off + n));
             off += n;
         } while (off < data.length);
+    }
+
+    /** Sends what was queued, in one write. */
+    public void send() {
         flush();
+    }
+
+    /** As {@link #await}, and forgets the stream afterwards (for long runs on one connection). */
+    public StreamResult take(int streamId, Duration timeout) {
+        StreamResult r = await(streamId, timeout);
+        streams.remove(streamId);
+        return r;
     }
 
     /** A gRPC length-prefixed message. */
