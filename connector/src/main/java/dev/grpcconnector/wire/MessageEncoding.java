@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -50,7 +51,7 @@ public final class MessageEncoding {
             throw new GrpcStatusException(GrpcStatus.INTERNAL, "message is compressed but grpc-encoding is "
                     + (grpcEncoding == null ? "not set" : grpcEncoding));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxMessageBytes, Math.max(64, frame.length() * 4)));
+        ByteArrayOutputStream out = new LimitedOutput(Math.min(maxMessageBytes, Math.max(64, frame.length() * 4)), maxMessageBytes);
         byte[] chunk = new byte[8192];
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(frame.payload(), frame.offset(), frame.length()))) {
             for (int n; (n = in.read(chunk)) > 0; ) {
@@ -65,5 +66,29 @@ public final class MessageEncoding {
         }
         byte[] plain = out.toByteArray();
         return new GrpcFrame(false, plain, 0, plain.length);
+    }
+
+    /**
+     * A byte array output whose buffer never grows past the limit: the JDK's doubles its
+     * capacity, so a message just under a 16 MiB limit made it allocate 32 MiB
+     * ({@code WireLimitsTest}, the gzip bomb). Writes stay within the limit (checked by
+     * the caller before each write).
+     */
+    private static final class LimitedOutput extends ByteArrayOutputStream {
+        private final int limit;
+
+        LimitedOutput(int initialCapacity, int limit) {
+            super(initialCapacity);
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            int needed = count + length;
+            if (needed > buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.max(needed, Math.min(limit, 2L * buf.length)));
+            }
+            super.write(bytes, offset, length);
+        }
     }
 }
