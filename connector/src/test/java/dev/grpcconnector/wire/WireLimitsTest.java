@@ -77,6 +77,8 @@ class WireLimitsTest {
         // The frame (grown by doubling to its size), the output buffer (grown by doubling,
         // never past the limit) and a few small buffers: far from the gibibyte announced.
         long bound = 3L * LIMIT + 4L * body.length + (1 << 20);
+        System.out.printf("gzip bomb of %,d bytes: RESOURCE_EXHAUSTED, %,d bytes allocated (bound %,d)%n",
+                body.length, allocated, bound);
         assertTrue(allocated <= bound, () -> "allocated " + allocated + " bytes for a " + body.length
                 + "-byte bomb, more than " + bound);
     }
