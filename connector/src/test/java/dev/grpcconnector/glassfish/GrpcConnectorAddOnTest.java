@@ -7,6 +7,11 @@ import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
+import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
+import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
+import java.util.ArrayList;
+import java.util.List;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.glassfish.grizzly.filterchain.FilterChain;
@@ -53,15 +58,26 @@ class GrpcConnectorAddOnTest {
     @Test
     void installsTheFrameFiltersBelowTheCodecAndTheCallFiltersRightAfterHttp2ServerFilter() {
         FilterChain chain = configured(Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")).build();
-        assertEquals(8, chain.size());
-        assertInstanceOf(TransportFilter.class, chain.get(0));
-        assertInstanceOf(ConnectionWindowFilter.class, chain.get(1));
-        assertInstanceOf(ClientResetFilter.class, chain.get(2));
-        assertInstanceOf(HttpServerFilter.class, chain.get(3));
-        assertInstanceOf(Http2ServerFilter.class, chain.get(4));
-        assertInstanceOf(HeaderTableSizeFilter.class, chain.get(5));
-        assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
-        assertInstanceOf(WebContainerFilter.class, chain.get(7));
+        assertEquals(List.of(TransportFilter.class, ConnectionWindowFilter.class, ClientResetFilter.class,
+                ConcurrentStreamLimit.Inbound.class, TruncatedHeadersScrubFilter.class, HttpServerFilter.class,
+                Http2ServerFilter.class, ConcurrentStreamLimit.Requests.class, HeaderListCeilingFilter.class,
+                HeaderTableSizeFilter.class, HttpBodyCallFilter.class, WebContainerFilter.class), types(chain));
+    }
+
+    @Test
+    void grizzlysOwnLimitsAreSetOutOfReachOfTheAdvertisedOnes() {
+        FilterChain chain = configured(Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")).build();
+        Http2ServerFilter http2 = (Http2ServerFilter) chain.get(chain.indexOfType(Http2ServerFilter.class));
+        assertEquals(ConcurrentStreamLimit.grizzlyLimit(100), http2.getConfiguration().getMaxConcurrentStreams());
+        assertEquals(200, ConcurrentStreamLimit.grizzlyLimit(100));
+        assertEquals(4 * Http2Configuration.builder().build().getMaxHeaderListSize(),
+                http2.getConfiguration().getMaxHeaderListSize());
+    }
+
+    private static List<Class<?>> types(FilterChain chain) {
+        List<Class<?>> types = new ArrayList<>();
+        chain.forEach(f -> types.add(f.getClass()));
+        return types;
     }
 
     @Test
@@ -79,8 +95,8 @@ class GrpcConnectorAddOnTest {
     @MethodSource("unusableConfigurations")
     void anUnusableConfigurationLeavesTheListenerRefusingInsteadOfOpen(String address, Map<String, String> properties) {
         FilterChain chain = configured(address, properties).build();
-        assertEquals(8, chain.size());
-        assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
+        assertEquals(12, chain.size());
+        assertInstanceOf(HttpBodyCallFilter.class, chain.get(10));
     }
 
     static Stream<Arguments> unusableConfigurations() {
