@@ -185,7 +185,9 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         int headerListLimit = http2Settings.getMaxHeaderListSize();
         ConcurrentStreamLimit streams = new ConcurrentStreamLimit(listenerName,
                 http2Settings.getMaxConcurrentStreams() > 0 ? http2Settings.getMaxConcurrentStreams() : DEFAULT_MAX_STREAMS);
-        http2Settings.setMaxConcurrentStreams(ConcurrentStreamLimit.grizzlyLimit(streams.limit()));
+        int grizzlyStreams = ConcurrentStreamLimit.grizzlyLimit(streams.limit());
+        http2Settings.setMaxConcurrentStreams(grizzlyStreams);
+        http2Settings.setStreamsHighWaterMark(ConcurrentStreamLimit.grizzlyHighWaterMark(grizzlyStreams));
         http2Settings.setMaxHeaderListSize(HeaderListCeilingFilter.grizzlyLimit(headerListLimit));
         // Below the HTTP/1 codec, where the connection's raw bytes pass both ways.
         builder.add(codec, new ConnectionWindowFilter());

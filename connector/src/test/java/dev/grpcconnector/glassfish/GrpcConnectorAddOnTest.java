@@ -70,6 +70,9 @@ class GrpcConnectorAddOnTest {
         Http2ServerFilter http2 = (Http2ServerFilter) chain.get(chain.indexOfType(Http2ServerFilter.class));
         assertEquals(ConcurrentStreamLimit.grizzlyLimit(100), http2.getConfiguration().getMaxConcurrentStreams());
         assertEquals(200, ConcurrentStreamLimit.grizzlyLimit(100));
+        // Grizzly keeps limit x high-water mark closed streams per connection: 50, as at GlassFish's default.
+        assertEquals(50, Math.round(200 * http2.getConfiguration().getStreamsHighWaterMark()));
+        assertEquals(50, Math.round(4096 * ConcurrentStreamLimit.grizzlyHighWaterMark(4096)));
         assertEquals(4 * Http2Configuration.builder().build().getMaxHeaderListSize(),
                 http2.getConfiguration().getMaxHeaderListSize());
     }

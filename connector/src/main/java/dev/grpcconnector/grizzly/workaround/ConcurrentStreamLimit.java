@@ -54,6 +54,9 @@ public final class ConcurrentStreamLimit {
     private static final Attribute<Set<Integer>> REFUSED = AttributeBuilder.DEFAULT_ATTRIBUTE_BUILDER
             .createAttribute(ConcurrentStreamLimit.class.getName() + ".refused");
 
+    /** Closed streams Grizzly keeps per connection at GlassFish's default limit (100 × 0.5). */
+    private static final int RETAINED_CLOSED_STREAMS = 50;
+
     private final int limit;
     private final RefusalLog refusals;
 
@@ -66,6 +69,19 @@ public final class ConcurrentStreamLimit {
     /** The limit to give Grizzly itself: out of reach of a client that respects the advertised one. */
     public static int grizzlyLimit(int limit) {
         return (int) Math.min(Integer.MAX_VALUE, 2L * limit);
+    }
+
+    /**
+     * The {@code Http2Configuration.streamsHighWaterMark} to go with {@code grizzlyLimit}:
+     * Grizzly keeps every closed stream, with its request and buffers, in the connection's
+     * stream map until the map holds more than {@code limit × streamsHighWaterMark} (0.5 by
+     * default) streams. At GlassFish's default of 100 that is 50 per connection; at 4,096
+     * it was 2,048 per connection, and a soak with 8 KiB cookies on four connections filled
+     * a 512 MiB heap with them (full GCs, then no answer at all). So the fraction is chosen to
+     * keep the 50 closed streams of GlassFish's default, whatever the limit.
+     */
+    public static float grizzlyHighWaterMark(int grizzlyLimit) {
+        return Math.min(0.5f, RETAINED_CLOSED_STREAMS / (float) grizzlyLimit);
     }
 
     public int limit() {
