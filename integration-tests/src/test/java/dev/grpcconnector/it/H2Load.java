@@ -20,18 +20,28 @@ final class H2Load {
     private static final Pattern REQUESTS = Pattern.compile(
             "requests: (\\d+) total, (\\d+) started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored, (\\d+) timeout");
     private static final Pattern STATUS = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx");
+    private static final Pattern DATA = Pattern.compile("traffic: .*?, .*?\\((\\d+)\\) data");
 
     /** What one run counted. {@code output} is h2load's own report, for failure messages. */
     record Result(int total, int done, int succeeded, int failed, int errored, int s2xx, int s3xx, int s4xx, int s5xx,
-            String output) {
+            long dataBytes, String output) {
         /** Every request was done and answered 2xx. */
         boolean allOk() {
             return done == total && s2xx == total && failed == 0 && errored == 0;
         }
 
+        /**
+         * Every request answered 2xx with at least {@code bytes} of DATA on average: for gRPC
+         * calls, whose status h2load cannot see (a refused call is a 200 with trailers only),
+         * the sign that each got its response message.
+         */
+        boolean allOkWithData(int bytes) {
+            return allOk() && dataBytes >= (long) bytes * total;
+        }
+
         String summary() {
             return total + " requests: " + s2xx + " 2xx, " + s3xx + " 3xx, " + s4xx + " 4xx, " + s5xx + " 5xx, " + failed
-                    + " failed, " + errored + " errored, " + (total - done) + " not done";
+                    + " failed, " + errored + " errored, " + (total - done) + " not done, " + dataBytes + " bytes of data";
         }
     }
 
@@ -77,12 +87,14 @@ final class H2Load {
             String text = new String(out, StandardCharsets.UTF_8);
             Matcher r = REQUESTS.matcher(text);
             Matcher s = STATUS.matcher(text);
-            if (!r.find() || !s.find()) {
+            Matcher d = DATA.matcher(text);
+            if (!r.find() || !s.find() || !d.find()) {
                 throw new AssertionError("h2load printed no counts (rc " + p.exitValue() + "): " + cmd + "\n" + text);
             }
             return new Result(Integer.parseInt(r.group(1)), Integer.parseInt(r.group(3)), Integer.parseInt(r.group(4)),
                     Integer.parseInt(r.group(5)), Integer.parseInt(r.group(6)), Integer.parseInt(s.group(1)),
-                    Integer.parseInt(s.group(2)), Integer.parseInt(s.group(3)), Integer.parseInt(s.group(4)), text);
+                    Integer.parseInt(s.group(2)), Integer.parseInt(s.group(3)), Integer.parseInt(s.group(4)),
+                    Long.parseLong(d.group(1)), text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
