@@ -264,6 +264,9 @@ class EnvoyConfigTest {
         assertEquals(24 * 1024 * 1024, http2.getInitialConnectionWindowSize().getValue());
         assertTrue(Repository.installDefault("MAX_HEADER_LIST_BYTES") > 60 * 1024,
                 "the listener takes the 60 KiB header lists Envoy forwards by default");
+        assertFalse(hcm.hasMaxRequestHeadersKb(), "Envoy's default of 60 KiB");
+        long headers = hcm.getCommonHttpProtocolOptions().getMaxHeadersCount().getValue();
+        assertTrue(headers > 0 && headers + 12 < 100, "browser headers plus Envoy's stay below Grizzly's 100: " + headers);
     }
 
     @Test
