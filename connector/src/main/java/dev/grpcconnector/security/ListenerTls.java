@@ -1,5 +1,6 @@
 package dev.grpcconnector.security;
 
+import dev.grpcconnector.logging.RefusalLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,7 +156,7 @@ public final class ListenerTls {
 
         @Override
         public void onFailure(Connection<?> connection, Throwable failure) {
-            refusals.refused(Level.WARNING, "TLS handshake failed", "from " + connection.getPeerAddress() + ": "
+            refusals.refused(Level.WARNING, "connection refused, TLS handshake failed", "from " + connection.getPeerAddress() + ": "
                     + failure.getMessage());
         }
     }

@@ -134,7 +134,7 @@ class MutualTlsIT {
             assertEquals(Status.Code.UNAVAILABLE, client.handle(probe(id)).status().getCode());
         }
         assertEquals("", probeState(id), "a refused call must never reach the application");
-        assertLogSays(logLine, "refused a call: TLS handshake failed (from /127.0.0.1:");
+        assertLogSays(logLine, "Listener grpc-listener: connection refused, TLS handshake failed (from /127.0.0.1:");
     }
 
     @Test
@@ -170,7 +170,7 @@ class MutualTlsIT {
             assertEquals(403, r.statusCode(), "plain HTTP/1.1 over TLS is refused too");
         }
         assertEquals("", probeState(id), "a refused call must never reach the application");
-        assertLogSays(logLine, "refused a call: unauthenticated: client certificate not in "
+        assertLogSays(logLine, "Listener grpc-listener: call refused, unauthenticated: client certificate not in "
                 + "grpc-connector-allowed-client-identities (from /127.0.0.1:");
     }
 
