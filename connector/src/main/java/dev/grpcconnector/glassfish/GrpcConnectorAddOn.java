@@ -8,6 +8,7 @@ import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
 import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
 import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.security.EdgeAuthentication;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -127,6 +128,12 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
     }
 
     private EdgeAuthentication authentication(ConnectorSettings settings, String address) {
+        if (settings.tls() != null) {
+            if (settings.insecure()) {
+                throw new IllegalArgumentException(ConnectorSettings.INSECURE + "=true contradicts the configured TLS");
+            }
+            return EdgeAuthentication.requireClientCertificate(settings.tls().clientCertificates(), settings.secret());
+        }
         if (settings.secret() != null) {
             if (settings.insecure()) {
                 throw new IllegalArgumentException(ConnectorSettings.INSECURE + "=true contradicts the configured secret");
@@ -149,7 +156,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                 + "process that reaches the port could pose as Envoy. Configure a shared secret: asadmin "
                 + "create-password-alias grpc-connector-secret, then set the <http> property " + ConnectorSettings.SECRET
                 + "=${ALIAS=grpc-connector-secret} (or " + ConnectorSettings.SECRET + "-file=/path/to/file); "
-                + "glassfish-config/install.sh --secret-file FILE does it for you. For local development only: "
+                + "glassfish-config/install.sh --secret-file FILE does it for you. Or mutual TLS: the properties "
+                + "grpc-connector-tls-keystore, grpc-connector-tls-keystore-password, grpc-connector-tls-truststore and "
+                + "security-enabled=true on the protocol (install.sh --tls-keystore ... --tls-truststore ...). "
+                + "For local development only: "
                 + ConnectorSettings.INSECURE + "=true on a listener bound to 127.0.0.1. See docs/security.md");
     }
 
@@ -166,6 +176,13 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         super.setup(networkListener, builder);
         if (!settings.enabled()) {
             return;
+        }
+        if (settings.tls() != null && !settings.tls().install(builder, new RefusalLog(LOG, listenerName))) {
+            String fix = "grpc-connector-tls-keystore is set, but the protocol's security-enabled is false (set "
+                    + "security-enabled=true on the listener's protocol; the connector then replaces GlassFish's TLS "
+                    + "with its own)";
+            LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {listenerName, fix});
+            authentication = EdgeAuthentication.refuseAll(fix);
         }
         int http2 = builder.indexOfType(Http2ServerFilter.class);
         int codec = builder.indexOfType(HttpServerFilter.class);
@@ -201,8 +218,9 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         builder.add(http2 + 4, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
                 settings.applicationThreads(), health, authentication));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
-                + "{3} application threads, callers authenticated by {4}", new Object[] {listenerName,
-                    settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication});
+                + "{3} application threads, callers authenticated by {4}{5}", new Object[] {listenerName,
+                    settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication,
+                    settings.tls() == null ? "" : "; " + settings.tls()});
         LOG.log(Level.INFO, "gRPC connector on listener {0}: header lists up to {1,number,#} bytes (decoded), {2} concurrent "
                 + "streams per connection (http2-max-header-list-size-in-bytes, http2-max-concurrent-streams)",
                 new Object[] {listenerName, headerListLimit, streams.limit()});

@@ -3,7 +3,7 @@ package dev.grpcconnector.grizzly.workaround;
 import dev.grpcconnector.grizzly.Http2FrameScanner;
 import dev.grpcconnector.grizzly.InboundFrameFilter;
 import dev.grpcconnector.grizzly.StreamRefusals;
-import dev.grpcconnector.security.RefusalLog;
+import dev.grpcconnector.logging.RefusalLog;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Set;
@@ -139,9 +139,8 @@ public final class ConcurrentStreamLimit {
             }
             if (open.size() >= limit) {
                 refused.add(streamId);
-                refusals.refused(Level.INFO, "stream " + streamId + " refused: the client already has " + open.size()
-                        + " streams open, the advertised limit (http2-max-concurrent-streams)", "from "
-                        + connection.getPeerAddress());
+                refusals.refused(Level.INFO, "stream over http2-max-concurrent-streams", "stream " + streamId + ", "
+                        + open.size() + " open, limit " + limit + ", from " + connection.getPeerAddress());
             } else {
                 open.add(streamId);
             }

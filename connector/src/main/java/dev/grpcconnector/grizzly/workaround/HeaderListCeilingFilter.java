@@ -1,7 +1,7 @@
 package dev.grpcconnector.grizzly.workaround;
 
 import dev.grpcconnector.grizzly.StreamRefusals;
-import dev.grpcconnector.security.RefusalLog;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.wire.GrpcStatus;
 import java.io.IOException;
 import java.util.logging.Level;
@@ -88,8 +88,9 @@ public final class HeaderListCeilingFilter extends BaseFilter {
         discard(content);
         String reason = "request header list of " + size + " bytes exceeds the limit of " + limit
                 + " (http2-max-header-list-size-in-bytes)";
-        refusals.refused(Level.INFO, reason, "from " + ctx.getConnection().getPeerAddress() + ", " + request.getMethod()
-                + " " + request.getRequestURI());
+        refusals.refused(Level.INFO, "header list over http2-max-header-list-size-in-bytes", size + " bytes, limit "
+                + limit + ", from " + ctx.getConnection().getPeerAddress() + ", " + request.getMethod() + " "
+                + request.getRequestURI());
         if (StreamRefusals.isGrpcCall(request)) {
             StreamRefusals.grpc(ctx, request, GrpcStatus.RESOURCE_EXHAUSTED, reason);
         } else {
