@@ -43,7 +43,7 @@ class EnvoyShapedSoakIT extends ConnectorTestBase {
     static final int IN_FLIGHT = Integer.getInteger("it.soak.envoy.inflight", 16);
     /** The cookie header's size range; the listener's header list limit is the ceiling. */
     static final int COOKIE_MIN = 200;
-    static final int COOKIE_MAX = Integer.getInteger("it.soak.envoy.cookie", 8 * 1024);
+    static final int COOKIE_MAX = Integer.getInteger("it.soak.envoy.cookie", 2_000);
 
     @Test
     void envoyShapedTrafficWithChangingHeadersHasNoFailure() throws Exception {
