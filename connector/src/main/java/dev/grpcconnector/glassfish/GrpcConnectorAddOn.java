@@ -6,6 +6,7 @@ import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.security.EdgeAuthentication;
+import dev.grpcconnector.services.TypedServiceFilter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.function.Function;
@@ -174,8 +175,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         builder.add(codec + 1, new ClientResetFilter());
         http2 += 2;
         builder.add(http2 + 1, new HeaderTableSizeFilter());
-        builder.add(http2 + 2, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
-                settings.applicationThreads(), health, authentication));
+        HttpBodyCallFilter calls = new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
+                settings.applicationThreads(), health, authentication);
+        builder.add(http2 + 2, calls);
+        builder.add(http2 + 3, new TypedServiceFilter(settings.maxMessageBytes(), calls.applicationThreads()));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
                 + "{3} application threads, callers authenticated by {4}", new Object[] {listenerName,
                     settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication});

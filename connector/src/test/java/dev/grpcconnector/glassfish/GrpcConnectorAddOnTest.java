@@ -7,6 +7,7 @@ import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.services.TypedServiceFilter;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.glassfish.grizzly.filterchain.FilterChain;
@@ -53,7 +54,7 @@ class GrpcConnectorAddOnTest {
     @Test
     void installsTheFrameFiltersBelowTheCodecAndTheCallFiltersRightAfterHttp2ServerFilter() {
         FilterChain chain = configured(Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")).build();
-        assertEquals(8, chain.size());
+        assertEquals(9, chain.size());
         assertInstanceOf(TransportFilter.class, chain.get(0));
         assertInstanceOf(ConnectionWindowFilter.class, chain.get(1));
         assertInstanceOf(ClientResetFilter.class, chain.get(2));
@@ -61,7 +62,8 @@ class GrpcConnectorAddOnTest {
         assertInstanceOf(Http2ServerFilter.class, chain.get(4));
         assertInstanceOf(HeaderTableSizeFilter.class, chain.get(5));
         assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
-        assertInstanceOf(WebContainerFilter.class, chain.get(7));
+        assertInstanceOf(TypedServiceFilter.class, chain.get(7));
+        assertInstanceOf(WebContainerFilter.class, chain.get(8));
     }
 
     @Test
@@ -79,7 +81,7 @@ class GrpcConnectorAddOnTest {
     @MethodSource("unusableConfigurations")
     void anUnusableConfigurationLeavesTheListenerRefusingInsteadOfOpen(String address, Map<String, String> properties) {
         FilterChain chain = configured(address, properties).build();
-        assertEquals(8, chain.size());
+        assertEquals(9, chain.size());
         assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
     }
 
