@@ -1,0 +1,33 @@
+package org.example.sample.service;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.example.sample.model.Addition;
+
+import java.util.List;
+
+/** The additions {@code DemoService.Add} made: recorded in the database, counted for the web page. */
+@Stateless
+public class AdditionService {
+
+    @PersistenceContext(unitName = "sample")
+    private EntityManager em;
+
+    /** Stores one addition and returns how many there are now, this one included (one transaction). */
+    public long record(int a, int b, int result) {
+        em.persist(new Addition(a, b, result));
+        em.flush();
+        return count();
+    }
+
+    /** How many additions were made. */
+    public long count() {
+        return em.createNamedQuery(Addition.COUNT, Long.class).getSingleResult();
+    }
+
+    /** The newest additions, at most {@code max}. */
+    public List<Addition> latest(int max) {
+        return em.createNamedQuery(Addition.LATEST, Addition.class).setMaxResults(max).getResultList();
+    }
+}
