@@ -178,7 +178,7 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         HttpBodyCallFilter calls = new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
                 settings.applicationThreads(), health, authentication);
         builder.add(http2 + 2, calls);
-        builder.add(http2 + 3, new TypedServiceFilter(settings.maxMessageBytes(), calls.applicationThreads()));
+        builder.add(http2 + 3, new TypedServiceFilter(listenerName, settings.maxMessageBytes(), calls.applicationThreads()));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
                 + "{3} application threads, callers authenticated by {4}", new Object[] {listenerName,
                     settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication});

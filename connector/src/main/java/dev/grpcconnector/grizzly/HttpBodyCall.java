@@ -1,6 +1,7 @@
 package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.translate.ResponseTranslator.ResponseHead;
@@ -20,7 +21,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.CompletionHandler;
@@ -59,7 +59,6 @@ import org.glassfish.grizzly.memory.MemoryManager;
  */
 final class HttpBodyCall {
     static final String ATTRIBUTE = HttpBodyCall.class.getName();
-    private static final Logger LOG = Logger.getLogger(HttpBodyCall.class.getName());
 
     /** What the call is, from its gRPC path. */
     enum Kind {
@@ -76,6 +75,7 @@ final class HttpBodyCall {
     private final HealthService health;
     private final Executor applicationThreads;
     private final GrpcResponder responder;
+    private final RefusalLog refusals;
 
     private final List<GrpcFrame> unaryRequest = new ArrayList<>(1);
     private final Connection<?> connection;
@@ -98,8 +98,9 @@ final class HttpBodyCall {
     private UnaryMessageBuilder unaryResponse;
 
     HttpBodyCall(Kind kind, HttpRequestPacket request, int maxMessageBytes, RequestTranslator translator,
-            HealthService health, Executor applicationThreads) {
+            HealthService health, Executor applicationThreads, RefusalLog refusals) {
         this.applicationThreads = applicationThreads;
+        this.refusals = refusals;
         this.kind = kind;
         this.request = request;
         this.grpcPath = request.getRequestURI();
@@ -112,7 +113,7 @@ final class HttpBodyCall {
         this.maxMessageBytes = maxMessageBytes;
         this.translator = translator;
         this.health = health;
-        this.responder = new GrpcResponder(request.getResponse());
+        this.responder = new GrpcResponder(request.getResponse(), refusals);
     }
 
     // ---------------------------------------------------------------- request side
@@ -260,8 +261,8 @@ final class HttpBodyCall {
      * request; afterwards the application's read fails and the trailers carry the status.
      */
     private NextAction reject(FilterChainContext ctx, GrpcStatusException error) {
-        LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2} failed: {3} {4}", new Object[] {
-            grpcPath, request.getProtocolRequestId(), ctx.getConnection().getPeerAddress(), error.status(), error.getMessage()});
+        refusals.refused(Level.INFO, "call failed with " + error.status(), "gRPC call " + grpcPath + " on stream "
+                + request.getProtocolRequestId() + " from " + ctx.getConnection().getPeerAddress() + ": " + error.getMessage());
         if (!dispatched) {
             end();
         }
@@ -316,8 +317,8 @@ final class HttpBodyCall {
             headerSent = head != null;
         }
         String reason = "deadline of " + deadlineMillis + " ms exceeded";
-        LOG.log(Level.INFO, "gRPC call {0} on stream {1}: {2}, cancelling the request", new Object[] {
-            grpcPath, stream.getId(), reason});
+        refusals.refused(Level.INFO, "call cancelled: DEADLINE_EXCEEDED", "gRPC call " + grpcPath + " on stream "
+                + stream.getId() + " from " + connection.getPeerAddress() + ": " + reason + ", cancelling the request");
         cancelInContainer(new GrpcStatusException(GrpcStatus.DEADLINE_EXCEEDED, reason));
         stream.terminateWithReason(new IOException("gRPC " + reason));
         byte[] frame = headerSent ? RawFrames.rstStream(stream.getId(), RawFrames.CANCEL)
@@ -343,8 +344,8 @@ final class HttpBodyCall {
                 deadline.cancel(false);
             }
         }
-        LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2} cancelled by the client", new Object[] {
-            grpcPath, stream.getId(), connection.getPeerAddress()});
+        refusals.refused(Level.INFO, "call cancelled by the client (RST_STREAM)", "gRPC call " + grpcPath + " on stream "
+                + stream.getId() + " from " + connection.getPeerAddress());
         cancelInContainer(new GrpcStatusException(GrpcStatus.CANCELLED, "gRPC call cancelled by the client"));
     }
 
@@ -424,8 +425,12 @@ final class HttpBodyCall {
             return responder.finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original, false);
         }
 
+        // A bodyless response (HEAD, 204, 304) still sends one message with the type and
+        // no data when it has a type: Envoy takes the browser's Content-Type from the
+        // first non-empty message and gives application/json without one (contract fact 10).
         Buffer frame = null;
-        if (body && (bytes.hasRemaining() || !firstMessageSent)) {
+        boolean typeOnly = !body && !head.contentType().isEmpty();
+        if ((body && bytes.hasRemaining()) || (!firstMessageSent && (body || typeOnly))) {
             frame = frame(memory, firstMessageSent ? "" : head.contentType(), bytes);
             firstMessageSent = true;
         }

@@ -1,8 +1,8 @@
 package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.security.EdgeAuthentication;
-import dev.grpcconnector.security.RefusalLog;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.wire.GrpcStatus;
 import java.io.IOException;
@@ -102,7 +102,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
             if (kind == null) {
                 return ctx.getInvokeAction();
             }
-            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads);
+            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads, refusals);
             request.setAttribute(HttpBodyCall.ATTRIBUTE, call);
         }
         return call.onRead(ctx, content);
@@ -129,7 +129,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
      */
     private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, HttpContent content, boolean grpc,
             String reason) {
-        refusals.refused(Level.WARNING, "unauthenticated: " + reason, "from " + ctx.getConnection().getPeerAddress()
+        refusals.refused(Level.WARNING, (grpc ? "call" : "request") + " refused, unauthenticated: " + reason, "from " + ctx.getConnection().getPeerAddress()
                 + ", " + request.getMethod() + " " + request.getRequestURI());
         request.setAttribute(REFUSED, Boolean.TRUE);
         discard(content);

@@ -2,6 +2,7 @@ package dev.grpcconnector.services;
 
 import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.GrpcResponder;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.services.api.CallHandler;
 import dev.grpcconnector.services.api.CallSink;
 import dev.grpcconnector.services.api.CallSource;
@@ -99,7 +100,11 @@ final class TypedCall implements CallSink {
     private volatile boolean done;
     private FilterChainContext pendingRead;
 
-    TypedCall(HttpRequestPacket request, CallHandler handler, int maxMessageBytes, Executor applicationThreads) {
+    private final RefusalLog refusals;
+
+    TypedCall(HttpRequestPacket request, CallHandler handler, int maxMessageBytes, Executor applicationThreads,
+            RefusalLog refusals) {
+        this.refusals = refusals;
         this.request = request;
         this.fullMethodName = request.getRequestURI().substring(1);
         this.handler = handler;
@@ -109,7 +114,7 @@ final class TypedCall implements CallSink {
         this.timeout = request.getHeader("grpc-timeout");
         this.headers = metadataOf(request.getHeaders());
         this.events = new SerialExecutor(applicationThreads);
-        this.responder = new GrpcResponder(request.getResponse());
+        this.responder = new GrpcResponder(request.getResponse(), refusals);
     }
 
     // ---------------------------------------------------------------- request side
@@ -193,7 +198,8 @@ final class TypedCall implements CallSink {
         try {
             source = handler.start(fullMethodName, headers, timeoutNanos, this);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "typed gRPC call " + fullMethodName + ": the application failed to start it", e);
+            refusals.refused(Level.WARNING, "typed call failed: the application could not start it", "gRPC call "
+                    + fullMethodName + ": " + e);
             fail(new GrpcStatusException(GrpcStatus.INTERNAL, "the service failed to start the call"));
             return false;
         }
@@ -239,8 +245,8 @@ final class TypedCall implements CallSink {
 
     /** The connector refuses the call (bad input): the application's side, if started, is cancelled. */
     private void fail(GrpcStatusException error) {
-        LOG.log(Level.INFO, "typed gRPC call {0} on stream {1} failed: {2} {3}", new Object[] {fullMethodName,
-            request.getProtocolRequestId(), error.status(), error.getMessage()});
+        refusals.refused(Level.INFO, "typed call failed: " + error.status(), "gRPC call " + fullMethodName + " on stream "
+                + request.getProtocolRequestId() + ": " + error.getMessage());
         if (source != null && !done) {
             source.cancel(error.getMessage());
         }

@@ -1,9 +1,11 @@
 package dev.grpcconnector.services;
 
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.services.api.CallHandler;
 import dev.grpcconnector.services.api.TypedServiceRegistry;
 import java.util.concurrent.Executor;
+import java.util.logging.Logger;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
@@ -31,12 +33,16 @@ import org.glassfish.grizzly.http.Protocol;
  * filter's: its calls go on to the web container, as before typed services existed.
  */
 public final class TypedServiceFilter extends BaseFilter {
+    private static final Logger LOG = Logger.getLogger(TypedServiceFilter.class.getName());
+
     private final int maxMessageBytes;
     private final Executor applicationThreads;
+    private final RefusalLog refusals;
 
-    public TypedServiceFilter(int maxMessageBytes, Executor applicationThreads) {
+    public TypedServiceFilter(String listenerName, int maxMessageBytes, Executor applicationThreads) {
         this.maxMessageBytes = maxMessageBytes;
         this.applicationThreads = applicationThreads;
+        this.refusals = new RefusalLog(LOG, listenerName);
     }
 
     @Override
@@ -52,7 +58,7 @@ public final class TypedServiceFilter extends BaseFilter {
         if (handler == null) {
             return ctx.getInvokeAction();
         }
-        TypedCall call = new TypedCall(request, handler, maxMessageBytes, applicationThreads);
+        TypedCall call = new TypedCall(request, handler, maxMessageBytes, applicationThreads, refusals);
         request.setAttribute(TypedCall.ATTRIBUTE, call);
         return call.onRead(ctx, content);
     }
