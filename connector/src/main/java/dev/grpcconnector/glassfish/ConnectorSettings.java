@@ -1,5 +1,6 @@
 package dev.grpcconnector.glassfish;
 
+import dev.grpcconnector.security.ListenerTls;
 import dev.grpcconnector.security.SharedSecret;
 import java.util.function.Function;
 
@@ -21,9 +22,12 @@ import java.util.function.Function;
  *     send in every call; {@code null} when not configured
  * @param insecure {@code grpc-connector-insecure}: trust every caller (development only,
  *     loopback listeners only)
+ * @param tls {@code grpc-connector-tls-*} and {@code grpc-connector-allowed-client-identities}:
+ *     the connector's own TLS with client certificates required (mutual TLS with the edge),
+ *     {@code null} when not configured ({@link TlsProperties})
  */
 public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes, int shutdownDrainSeconds,
-        int applicationThreads, SharedSecret secret, boolean insecure) {
+        int applicationThreads, SharedSecret secret, boolean insecure, ListenerTls tls) {
     public static final String ENABLED = "grpc-connector";
     public static final String TRUSTED_PROXY_HOPS = "grpc-connector-trusted-proxy-hops";
     public static final String MAX_MESSAGE_BYTES = "grpc-connector-max-message-bytes";
@@ -33,7 +37,7 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
     public static final String PREVIOUS_SECRET = "grpc-connector-previous-secret";
     public static final String INSECURE = "grpc-connector-insecure";
     /** The settings of a listener without the connector. */
-    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false);
+    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false, null);
     public static final int DEFAULT_APPLICATION_THREADS = 64;
     public static final int DEFAULT_TRUSTED_PROXY_HOPS = 1;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -64,7 +68,8 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
                 number(property, SHUTDOWN_DRAIN_SECONDS, 0, 0),
                 number(property, APPLICATION_THREADS, DEFAULT_APPLICATION_THREADS, 1),
                 current == null ? null : SharedSecret.of(current, previous),
-                flag(property, INSECURE));
+                flag(property, INSECURE),
+                TlsProperties.read(property, raw));
     }
 
     private static boolean flag(Function<String, String> property, String name) {

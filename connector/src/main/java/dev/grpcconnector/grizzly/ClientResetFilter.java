@@ -26,7 +26,7 @@ public final class ClientResetFilter extends InboundFrameFilter<Http2FrameScanne
     public static final String RESET_LISTENER = ClientResetFilter.class.getName() + ".listener";
 
     @Override
-    Http2FrameScanner.FrameListener newListener(Connection<?> connection) {
+    protected Http2FrameScanner.FrameListener newListener(Connection<?> connection) {
         return (type, flags, streamId, length) -> {
             if (type == Http2FrameScanner.RST_STREAM && streamId != 0) {
                 reset(connection, streamId);

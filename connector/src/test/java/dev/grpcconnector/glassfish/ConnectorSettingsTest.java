@@ -48,7 +48,7 @@ class ConnectorSettingsTest {
     void values() {
         ConnectorSettings settings = from(ConnectorSettings.ENABLED, "true", ConnectorSettings.TRUSTED_PROXY_HOPS, "2",
                 ConnectorSettings.MAX_MESSAGE_BYTES, "1048576");
-        assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS, null, false),
+        assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS, null, false, null),
                 settings);
     }
 

@@ -39,8 +39,8 @@ public class DemoServiceBean implements DemoServiceGrpc.AsyncService {
                     + ((long) request.getA() + request.getB()) + " does not fit in 32 bits").asRuntimeException());
             return;
         }
-        long count = additions.record(request.getA(), request.getB(), sum);
-        responses.onNext(AddResponse.newBuilder().setO(sum).setCount(count).build());
+        long number = additions.record(request.getA(), request.getB(), sum);
+        responses.onNext(AddResponse.newBuilder().setO(sum).setNumber(number).build());
         responses.onCompleted();
     }
 }
