@@ -5,6 +5,7 @@ import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.EdgeAuthentication;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -141,6 +142,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                 + ConnectorSettings.INSECURE + "=true on a listener bound to 127.0.0.1. See docs/security.md");
     }
 
+    private static MemoryBudget memoryBudget(ConnectorSettings settings) {
+        return new MemoryBudget(settings.memoryBudgetBytes(), settings.maxUnaryResponseBytes());
+    }
+
     private static boolean isLoopback(String address) {
         try {
             return address != null && InetAddress.getByName(address.trim()).isLoopbackAddress();
@@ -166,7 +171,8 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
             // Still in the way of every request: the listener must not serve the application unprotected.
             LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {listenerName, fix});
             builder.add(codec + 1, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(),
-                    settings.trustedProxyHops(), settings.applicationThreads(), health, EdgeAuthentication.refuseAll(fix)));
+                    settings.trustedProxyHops(), settings.applicationThreads(), health, EdgeAuthentication.refuseAll(fix),
+                    memoryBudget(settings)));
             return;
         }
         // Below the HTTP/1 codec, where the connection's raw bytes pass both ways.
@@ -175,9 +181,11 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         http2 += 2;
         builder.add(http2 + 1, new HeaderTableSizeFilter());
         builder.add(http2 + 2, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
-                settings.applicationThreads(), health, authentication));
+                settings.applicationThreads(), health, authentication, memoryBudget(settings)));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
-                + "{3} application threads, callers authenticated by {4}", new Object[] {listenerName,
-                    settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication});
+                + "{3} application threads, callers authenticated by {4}, memory budget {5,number,#} bytes, max unary "
+                + "response {6,number,#} bytes", new Object[] {listenerName, settings.trustedProxyHops(),
+                    settings.maxMessageBytes(), settings.applicationThreads(), authentication, settings.memoryBudgetBytes(),
+                    settings.maxUnaryResponseBytes()});
     }
 }

@@ -2,6 +2,7 @@ package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.memory.CallMemory;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.translate.ResponseTranslator.ResponseHead;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CloseListener;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.WriteResult;
@@ -53,9 +55,13 @@ import org.glassfish.grizzly.memory.MemoryManager;
  *
  * <h2>Memory</h2>
  * The decoder holds at most one message (bounded by the configured size limit). The
- * unary response is collected, in one copy, until the application finishes; the
- * streaming response is framed chunk by chunk, each chunk copied once behind its prefix
- * into a buffer of the connector's own (see {@link GrpcResponder}).
+ * unary response is collected, in one copy, until the application finishes (bounded by
+ * its own limit); the streaming response is framed chunk by chunk, each chunk copied once
+ * behind its prefix into a buffer of the connector's own (see {@link GrpcResponder}).
+ * What the decoder, gzip decompression and the unary response hold is accounted with the
+ * call's {@link CallMemory}, against the listener's budget; a refusal ends the call with
+ * {@code RESOURCE_EXHAUSTED}. The account is closed on every way the call ends: response
+ * complete, refused, cancelled (reset, deadline), or its connection closed.
  */
 final class HttpBodyCall {
     static final String ATTRIBUTE = HttpBodyCall.class.getName();
@@ -76,6 +82,8 @@ final class HttpBodyCall {
     private final Executor applicationThreads;
     private final GrpcResponder responder;
     private final RefusalLog refusals;
+    private final CallMemory callMemory;
+    private final CloseListener<?, ?> connectionClosed;
 
     private final List<GrpcFrame> unaryRequest = new ArrayList<>(1);
     private final Connection<?> connection;
@@ -98,9 +106,10 @@ final class HttpBodyCall {
     private UnaryMessageBuilder unaryResponse;
 
     HttpBodyCall(Kind kind, HttpRequestPacket request, int maxMessageBytes, RequestTranslator translator,
-            HealthService health, Executor applicationThreads, RefusalLog refusals) {
+            HealthService health, Executor applicationThreads, RefusalLog refusals, CallMemory callMemory) {
         this.applicationThreads = applicationThreads;
         this.refusals = refusals;
+        this.callMemory = callMemory;
         this.kind = kind;
         this.request = request;
         this.grpcPath = request.getRequestURI();
@@ -109,11 +118,13 @@ final class HttpBodyCall {
         this.timeout = request.getHeader("grpc-timeout");
         this.connection = request.getConnection();
         this.stream = Http2Stream.getStreamFor(request);
-        this.decoder = new GrpcFrameDecoder(maxMessageBytes);
+        this.decoder = new GrpcFrameDecoder(maxMessageBytes, callMemory);
         this.maxMessageBytes = maxMessageBytes;
         this.translator = translator;
         this.health = health;
         this.responder = new GrpcResponder(request.getResponse(), refusals);
+        this.connectionClosed = (closeable, type) -> callMemory.close();
+        connection.addCloseListener(connectionClosed);
     }
 
     // ---------------------------------------------------------------- request side
@@ -132,6 +143,7 @@ final class HttpBodyCall {
             return ctx.getStopAction();
         }
         if (HttpContent.isBroken(content)) {
+            releaseMemory();
             if (dispatched) {
                 return pass(ctx, content);
             }
@@ -150,7 +162,7 @@ final class HttpBodyCall {
             }
             Buffer bytes = content.getContent();
             for (GrpcFrame frame : decoder.decode(bytes.toByteBuffer())) {
-                frames.add(MessageEncoding.decode(frame, encoding, maxMessageBytes));
+                frames.add(MessageEncoding.decode(frame, encoding, maxMessageBytes, callMemory));
             }
             bytes.tryDispose();
             if (content.isLast() && decoder.isInsideMessage()) {
@@ -182,6 +194,7 @@ final class HttpBodyCall {
             if (kind == Kind.HEALTH_CHECK) {
                 byte[] answer = health.check(frame);
                 closed = true;
+                releaseMemory();
                 return onWorker(ctx, () -> {
                     HttpResponsePacket response = request.getResponse();
                     response.setStatus(200);
@@ -267,6 +280,7 @@ final class HttpBodyCall {
             end();
         }
         closed = true;
+        releaseMemory();
         if (!dispatched) {
             GrpcResponder.trailersOnly(ctx, request, error.status(), error.getMessage(),
                     error.status() == GrpcStatus.UNIMPLEMENTED
@@ -353,6 +367,7 @@ final class HttpBodyCall {
     private void cancelInContainer(GrpcStatusException reason) {
         inputError = reason;
         closed = true;
+        releaseMemory();
         CallOutputSink sink;
         synchronized (this) {
             sink = output;
@@ -361,6 +376,12 @@ final class HttpBodyCall {
             sink.cancel(new IOException(reason.getMessage()));
         }
         responder.abandon();
+    }
+
+    /** The call holds no more memory: its account goes back to the listener's budget. */
+    private void releaseMemory() {
+        callMemory.close();
+        connection.removeCloseListener(connectionClosed);
     }
 
     private static Buffer concatenate(MemoryManager memory, List<HttpBodyMessage> messages) {
@@ -410,11 +431,16 @@ final class HttpBodyCall {
         String message = inputError == null ? null : inputError.getMessage();
 
         if (kind == Kind.HANDLE) {
-            if (unaryResponse == null) {
-                unaryResponse = new UnaryMessageBuilder(head.contentType());
-            }
-            if (bytes.hasRemaining()) {
-                unaryResponse.append(bytes.toByteBuffer());
+            try {
+                if (unaryResponse == null) {
+                    unaryResponse = new UnaryMessageBuilder(head.contentType(), callMemory.maxUnaryResponseBytes(), callMemory);
+                }
+                if (bytes.hasRemaining()) {
+                    unaryResponse.append(bytes.toByteBuffer());
+                }
+            } catch (GrpcStatusException e) {
+                bytes.tryDispose();
+                return refuseResponse(ctx, e, original);
             }
             if (!last) {
                 completed(original, ctx);
@@ -422,7 +448,7 @@ final class HttpBodyCall {
             }
             // A unary call carries exactly one response message, so a response without a
             // body (HEAD, 204, 304) still gets one: its content type and no data.
-            return responder.finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original, false);
+            return finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original);
         }
 
         Buffer frame = null;
@@ -431,7 +457,7 @@ final class HttpBodyCall {
             firstMessageSent = true;
         }
         if (last) {
-            return responder.finish(ctx, frame, status, message, original, false);
+            return finish(ctx, frame, status, message, original);
         }
         if (frame == null) {
             if (response.isCommitted()) {
@@ -442,6 +468,40 @@ final class HttpBodyCall {
             return ctx.getInvokeAction();
         }
         return responder.send(ctx, frame);
+    }
+
+    private NextAction finish(FilterChainContext ctx, Buffer lastMessage, GrpcStatus status, String message,
+            CompletionHandler<WriteResult> original) {
+        NextAction next = responder.finish(ctx, lastMessage, status, message, original, false);
+        releaseMemory();
+        return next;
+    }
+
+    /**
+     * The unary response cannot be collected (over its limit, or its memory refused): the
+     * application's write fails, as do its further writes, and the client gets
+     * {@code error} as a trailers-only response (nothing of a unary response has been sent
+     * yet), written as on a deadline.
+     */
+    private NextAction refuseResponse(FilterChainContext ctx, GrpcStatusException error,
+            CompletionHandler<WriteResult> original) {
+        synchronized (this) {
+            ended = true;
+            cancelled = true;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+        refusals.refused(Level.INFO, "response refused with " + error.status(), "gRPC call " + grpcPath + " on stream "
+                + stream.getId() + " from " + connection.getPeerAddress() + ": " + error.getMessage());
+        cancelInContainer(error);
+        stream.terminateWithReason(new IOException("gRPC response refused: " + error.getMessage()));
+        connection.write(Buffers.wrap(connection.getMemoryManager(),
+                RawFrames.trailersOnly(stream.getId(), error.status(), error.getMessage())));
+        if (original != null) {
+            original.failed(new IOException(error.getMessage()));
+        }
+        return ctx.getStopAction();
     }
 
     /** One gRPC message: prefix and HttpBody fields, then the data bytes, in one heap buffer. */
