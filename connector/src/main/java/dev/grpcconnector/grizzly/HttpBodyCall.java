@@ -451,8 +451,12 @@ final class HttpBodyCall {
             return finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original);
         }
 
+        // A bodyless response (HEAD, 204, 304) still sends one message with the type and
+        // no data when it has a type: Envoy takes the browser's Content-Type from the
+        // first non-empty message and gives application/json without one (contract fact 10).
         Buffer frame = null;
-        if (body && (bytes.hasRemaining() || !firstMessageSent)) {
+        boolean typeOnly = !body && !head.contentType().isEmpty();
+        if ((body && bytes.hasRemaining()) || (!firstMessageSent && (body || typeOnly))) {
             frame = frame(memory, firstMessageSent ? "" : head.contentType(), bytes);
             firstMessageSent = true;
         }
