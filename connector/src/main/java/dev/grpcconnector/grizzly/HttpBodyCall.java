@@ -3,6 +3,7 @@ package dev.grpcconnector.grizzly;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.memory.CallMemory;
+import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.translate.ResponseTranslator.ResponseHead;
@@ -12,6 +13,7 @@ import dev.grpcconnector.wire.GrpcStatus;
 import dev.grpcconnector.wire.GrpcStatusException;
 import dev.grpcconnector.wire.GrpcTimeout;
 import dev.grpcconnector.wire.HttpBodyMessage;
+import dev.grpcconnector.wire.HttpBodyStreamDecoder;
 import dev.grpcconnector.wire.MessageEncoding;
 import dev.grpcconnector.wire.UnaryMessageBuilder;
 import java.io.IOException;
@@ -54,8 +56,10 @@ import org.glassfish.grizzly.memory.MemoryManager;
  * previous delivery finished, so the hand-off keeps the order.
  *
  * <h2>Memory</h2>
- * The decoder holds at most one message (bounded by the configured size limit). The
- * unary response is collected, in one copy, until the application finishes (bounded by
+ * A unary call's decoder holds at most one message (bounded by the configured size
+ * limit); a streaming call's holds only messages of up to 64 KiB and gzip-compressed
+ * ones, and hands a larger message's data on as it arrives
+ * ({@link HttpBodyStreamDecoder}). The unary response is collected, in one copy, until the application finishes (bounded by
  * its own limit); the streaming response is framed chunk by chunk, each chunk copied once
  * behind its prefix into a buffer of the connector's own (see {@link GrpcResponder}).
  * What the decoder, gzip decompression and the unary response hold is accounted with the
@@ -76,6 +80,7 @@ final class HttpBodyCall {
     private final String grpcPath;
     private final String encoding;
     private final GrpcFrameDecoder decoder;
+    private final HttpBodyStreamDecoder streamDecoder;
     private final int maxMessageBytes;
     private final RequestTranslator translator;
     private final HealthService health;
@@ -119,6 +124,8 @@ final class HttpBodyCall {
         this.connection = request.getConnection();
         this.stream = Http2Stream.getStreamFor(request);
         this.decoder = new GrpcFrameDecoder(maxMessageBytes, callMemory);
+        this.streamDecoder = new HttpBodyStreamDecoder(maxMessageBytes, callMemory,
+                (int) MemoryBudget.CALL_ALLOWANCE_BYTES, encoding);
         this.maxMessageBytes = maxMessageBytes;
         this.translator = translator;
         this.health = health;
@@ -154,6 +161,7 @@ final class HttpBodyCall {
             return reject(ctx, new GrpcStatusException(GrpcStatus.UNIMPLEMENTED, "method " + grpcPath + " is not implemented"));
         }
         List<GrpcFrame> frames = new ArrayList<>(1);
+        List<HttpBodyMessage> pieces = List.of();
         try {
             if (!started) {
                 started = true;
@@ -161,11 +169,15 @@ final class HttpBodyCall {
                 startDeadline();
             }
             Buffer bytes = content.getContent();
-            for (GrpcFrame frame : decoder.decode(bytes.toByteBuffer())) {
-                frames.add(MessageEncoding.decode(frame, encoding, maxMessageBytes, callMemory));
+            if (kind == Kind.STREAM) {
+                pieces = streamDecoder.decode(bytes.toByteBuffer());
+            } else {
+                for (GrpcFrame frame : decoder.decode(bytes.toByteBuffer())) {
+                    frames.add(MessageEncoding.decode(frame, encoding, maxMessageBytes, callMemory));
+                }
             }
             bytes.tryDispose();
-            if (content.isLast() && decoder.isInsideMessage()) {
+            if (content.isLast() && (kind == Kind.STREAM ? streamDecoder.isInsideMessage() : decoder.isInsideMessage())) {
                 throw new GrpcStatusException(GrpcStatus.INTERNAL, "request ended inside a gRPC message");
             }
         } catch (GrpcStatusException e) {
@@ -173,7 +185,7 @@ final class HttpBodyCall {
         }
         return switch (kind) {
             case HANDLE, HEALTH_CHECK -> onUnaryRead(ctx, frames, content.isLast());
-            case STREAM -> onStreamRead(ctx, frames, content.isLast());
+            case STREAM -> onStreamRead(ctx, pieces, content.isLast());
             case UNIMPLEMENTED -> throw new IllegalStateException("answered above");
         };
     }
@@ -210,12 +222,12 @@ final class HttpBodyCall {
         }
     }
 
-    private NextAction onStreamRead(FilterChainContext ctx, List<GrpcFrame> frames, boolean last) {
-        List<HttpBodyMessage> messages = new ArrayList<>(frames.size());
+    /**
+     * @param messages the request body's pieces that arrived, each a whole message or a
+     *     part of a large one's data ({@link HttpBodyStreamDecoder})
+     */
+    private NextAction onStreamRead(FilterChainContext ctx, List<HttpBodyMessage> messages, boolean last) {
         try {
-            for (GrpcFrame frame : frames) {
-                messages.add(HttpBodyMessage.decode(frame));
-            }
             if (!dispatched) {
                 if (messages.isEmpty()) {
                     if (last) {

@@ -23,30 +23,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 15, items 1 and 4: the listener's memory budget holds against hostile streams
- * while a good client is served.
+ * Issue 15, items 1 and 4: the listener's memory budget holds against hostile calls while
+ * a good client is served, and large streamed messages cost no memory at all.
  *
  * <p>A domain of its own with GlassFish's default heap ({@code -Xmx512m}) and the
  * connector's default budget ({@value #BUDGET_MIB} MiB, nothing configured). A hostile
- * client opens {@value #HOSTILE_STREAMS} {@code Stream} calls on two connections, each
- * announcing one maximum-size (16 MiB) request message and sending
- * {@value #HOSTILE_SEND_MIB} MiB of it, as fast as HTTP/2 flow control lets it, and then
- * holding the stream open: {@value #HOSTILE_STREAMS} × 15 MiB is far more than the budget
- * (and, without it, most of the heap). Meanwhile a good client (grpc-java, a connection of
- * its own) sends small calls without pause. Checked:
+ * client opens {@value #HOSTILE_STREAMS} calls on two connections, each announcing one
+ * maximum-size (16 MiB) request message and sending {@value #HOSTILE_SEND_MIB} MiB of it,
+ * as fast as HTTP/2 flow control lets it, one call after the other, then holding the
+ * stream open: {@value #HOSTILE_STREAMS} × 15 MiB is far more than the budget (and,
+ * without it, most of the heap). Meanwhile a good client (grpc-java, a connection of its
+ * own) sends small calls without pause. Checked:
  *
  * <ul>
- * <li>every good call succeeds, before, during and after the attack;
- * <li>each hostile call either holds its partial message or gets {@code RESOURCE_EXHAUSTED}
- *     naming the budget, and those holding theirs hold no more than the budget together;
- * <li>the server's heap, live after a full GC ({@code jcmd GC.run}, then
- *     {@code GC.heap_info}) while the hostile calls hold their messages, is at most
+ * <li>every good call succeeds, before, during and after the attacks;
+ * <li>round 1, unary {@code Handle} calls (their one message is buffered whole): four
+ *     hold their partial messages (the budget), the other twenty get
+ *     {@code RESOURCE_EXHAUSTED} naming the budget; the server's heap, live after a full GC
+ *     ({@code jcmd GC.run}, then {@code GC.heap_info}), is at most
  *     {@value #BUDGET_MIB} + {@value #MARGIN_MIB} MiB above the same figure taken idle
  *     (the margin covers what every call may hold uncounted, 64 KiB each, and the
- *     container's and Grizzly's own per-stream state);
- * <li>when the hostile connections close, everything they held goes back: a second round
- *     of the same attack finds the whole budget free again, and its holders, ended mid-message
- *     with END_STREAM, get {@code INTERNAL}.
+ *     container's and Grizzly's own per-stream state); while the budget is held, an 8 MiB
+ *     upload through {@code Stream} succeeds;
+ * <li>round 2, after round 1's connections closed mid-message: the whole budget is free
+ *     again (four hold again), and its holders, ended mid-message with END_STREAM, get
+ *     {@code INTERNAL};
+ * <li>round 3, the same partial messages through {@code Stream}: none is refused, their
+ *     data goes on to the application as it arrives, and the live heap stays within
+ *     {@value #MARGIN_MIB} MiB of idle; ended mid-message, each gets {@code INTERNAL}.
  * </ul>
  */
 class MemoryBudgetIT {
@@ -58,6 +62,8 @@ class MemoryBudgetIT {
     static final int MIB = 1024 * 1024;
     static final int ANNOUNCED = 16 * MIB;
     static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    static final String HANDLE = HttpServiceGrpc.getHandleMethod().getFullMethodName();
+    static final String STREAM = HttpServiceGrpc.getStreamMethod().getFullMethodName();
 
     @Test
     void hostilePartialMessagesAreBoundedByTheBudgetWhileAGoodClientIsServed() throws Exception {
@@ -84,18 +90,30 @@ class MemoryBudgetIT {
                     }
                 });
 
-                Round first = attack(gf.grpcPort());
+                Round first = attack(gf.grpcPort(), HANDLE);
                 long heldKb = liveHeapKb(pid);
                 GlassFishServer.log(String.format("round 1: %d hostile calls refused, %d hold %d MiB in all; live heap %d MiB "
                         + "(%d MiB above idle); %d good calls so far", first.refused, first.holding,
                         first.heldBytes / MIB, heldKb / 1024, (heldKb - idleKb) / 1024, goodDone.get()));
+                // While the budget is held: a large streamed upload needs none of it.
+                byte[] upload = new byte[8 * MIB];
+                HttpBodyClient.StreamResponse streamed = good.stream(Request.of("POST", "/app/upload")
+                        .body("application/octet-stream", upload).deadlineSeconds(120));
                 first.close(); // the holders' connections close mid-message: their memory must come back
 
-                Round second = attack(gf.grpcPort());
+                Round second = attack(gf.grpcPort(), HANDLE);
                 List<StreamResult> ended = second.endHolders();
-                GlassFishServer.log(String.format("round 2: %d hostile calls refused, %d held %d MiB; %d good calls in all",
+                GlassFishServer.log(String.format("round 2: %d hostile calls refused, %d held %d MiB; %d good calls so far",
                         second.refused, second.holding, second.heldBytes / MIB, goodDone.get()));
                 second.close();
+
+                Round third = attack(gf.grpcPort(), STREAM);
+                long streamingKb = liveHeapKb(pid);
+                List<StreamResult> streamedEnded = third.endHolders();
+                GlassFishServer.log(String.format("round 3 (Stream): %d refused, %d sent %d MiB to the application; live heap "
+                        + "%d MiB above idle; %d good calls in all", third.refused, third.holding, third.heldBytes / MIB,
+                        (streamingKb - idleKb) / 1024, goodDone.get()));
+                third.close();
                 attackOver.set(true);
                 goodClient.get(120, TimeUnit.SECONDS);
                 goodCalls(good, 20, "after the attack");
@@ -114,6 +132,19 @@ class MemoryBudgetIT {
                 long aboveIdleMib = (heldKb - idleKb) / 1024;
                 assertTrue(aboveIdleMib <= BUDGET_MIB + MARGIN_MIB, () -> "live heap " + aboveIdleMib
                         + " MiB above idle while the hostile calls held their messages");
+                assertTrue(streamed.ok() && streamed.httpCode() == 200, () -> "8 MiB streamed upload: " + streamed);
+                Matcher length = BoundedMemoryIT.LENGTH.matcher(new String(streamed.data()));
+                assertTrue(length.find() && Long.parseLong(length.group(1)) == upload.length, streamed::toString);
+
+                // Streamed, the same partial messages cost nothing: their data goes on to the
+                // application as it arrives, and none is refused.
+                assertEquals(HOSTILE_STREAMS, third.holding, third::toString);
+                long streamingMib = (streamingKb - idleKb) / 1024;
+                assertTrue(streamingMib <= MARGIN_MIB, () -> "live heap " + streamingMib + " MiB above idle while "
+                        + HOSTILE_STREAMS + " streamed partial messages were open");
+                for (StreamResult r : streamedEnded) {
+                    assertEquals("13", r.grpcStatus(), () -> "a streamed call ended mid-message: " + r);
+                }
             }
         } finally {
             attackOver.set(true);
@@ -132,7 +163,7 @@ class MemoryBudgetIT {
     }
 
     /** One attack: {@link #HOSTILE_STREAMS} partial messages on two connections, sent until each is refused or sent. */
-    static Round attack(int port) {
+    static Round attack(int port, String method) {
         Round round = new Round(List.of(RawH2Client.connect(port), RawH2Client.connect(port)));
         byte[] prefix = RawH2Client.grpcFrame(false, ANNOUNCED, new byte[0]);
         byte[] chunk = new byte[HOSTILE_SEND_MIB * MIB];
@@ -145,7 +176,7 @@ class MemoryBudgetIT {
         for (int i = 0; i < HOSTILE_STREAMS; i++) {
             RawH2Client h2 = round.connections.get(i % 2);
             int id = h2.newStreamId();
-            List<String[]> headers = new ArrayList<>(h2.grpcHeaders(HttpServiceGrpc.getStreamMethod().getFullMethodName()));
+            List<String[]> headers = new ArrayList<>(h2.grpcHeaders(method));
             headers.add(new String[] {"x-envoy-original-method", "POST"});
             headers.add(new String[] {"x-envoy-original-path", "/app/upload?hostile=" + i});
             h2.headers(id, headers, false);
