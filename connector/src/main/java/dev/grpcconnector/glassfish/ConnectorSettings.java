@@ -1,6 +1,7 @@
 package dev.grpcconnector.glassfish;
 
 import dev.grpcconnector.memory.MemoryBudget;
+import dev.grpcconnector.security.ListenerTls;
 import dev.grpcconnector.security.SharedSecret;
 import java.util.function.Function;
 
@@ -22,13 +23,16 @@ import java.util.function.Function;
  *     send in every call; {@code null} when not configured
  * @param insecure {@code grpc-connector-insecure}: trust every caller (development only,
  *     loopback listeners only)
+ * @param tls {@code grpc-connector-tls-*} and {@code grpc-connector-allowed-client-identities}:
+ *     the connector's own TLS with client certificates required (mutual TLS with the edge),
+ *     {@code null} when not configured ({@link TlsProperties})
  * @param memoryBudgetBytes {@code grpc-connector-memory-budget-bytes}: what the connector may
  *     hold for all calls of the listener together
  * @param maxUnaryResponseBytes {@code grpc-connector-max-unary-response-bytes}: the largest
  *     response body of a unary ({@code Handle}) call
  */
 public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes, int shutdownDrainSeconds,
-        int applicationThreads, SharedSecret secret, boolean insecure, long memoryBudgetBytes,
+        int applicationThreads, SharedSecret secret, boolean insecure, ListenerTls tls, long memoryBudgetBytes,
         int maxUnaryResponseBytes) {
     public static final String ENABLED = "grpc-connector";
     public static final String TRUSTED_PROXY_HOPS = "grpc-connector-trusted-proxy-hops";
@@ -41,7 +45,7 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
     public static final String MEMORY_BUDGET_BYTES = "grpc-connector-memory-budget-bytes";
     public static final String MAX_UNARY_RESPONSE_BYTES = "grpc-connector-max-unary-response-bytes";
     /** The settings of a listener without the connector. */
-    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false, 0, 0);
+    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false, null, 0, 0);
     public static final int DEFAULT_APPLICATION_THREADS = 64;
     public static final int DEFAULT_TRUSTED_PROXY_HOPS = 1;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -73,6 +77,7 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
                 number(property, APPLICATION_THREADS, DEFAULT_APPLICATION_THREADS, 1),
                 current == null ? null : SharedSecret.of(current, previous),
                 flag(property, INSECURE),
+                TlsProperties.read(property, raw),
                 byteCount(property, MEMORY_BUDGET_BYTES, MemoryBudget.DEFAULT_BYTES),
                 number(property, MAX_UNARY_RESPONSE_BYTES, MemoryBudget.DEFAULT_MAX_UNARY_RESPONSE_BYTES, 0));
     }

@@ -5,6 +5,7 @@ import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.EdgeAuthentication;
 import java.net.InetAddress;
@@ -116,6 +117,12 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
     }
 
     private EdgeAuthentication authentication(ConnectorSettings settings, String address) {
+        if (settings.tls() != null) {
+            if (settings.insecure()) {
+                throw new IllegalArgumentException(ConnectorSettings.INSECURE + "=true contradicts the configured TLS");
+            }
+            return EdgeAuthentication.requireClientCertificate(settings.tls().clientCertificates(), settings.secret());
+        }
         if (settings.secret() != null) {
             if (settings.insecure()) {
                 throw new IllegalArgumentException(ConnectorSettings.INSECURE + "=true contradicts the configured secret");
@@ -138,7 +145,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                 + "process that reaches the port could pose as Envoy. Configure a shared secret: asadmin "
                 + "create-password-alias grpc-connector-secret, then set the <http> property " + ConnectorSettings.SECRET
                 + "=${ALIAS=grpc-connector-secret} (or " + ConnectorSettings.SECRET + "-file=/path/to/file); "
-                + "glassfish-config/install.sh --secret-file FILE does it for you. For local development only: "
+                + "glassfish-config/install.sh --secret-file FILE does it for you. Or mutual TLS: the properties "
+                + "grpc-connector-tls-keystore, grpc-connector-tls-keystore-password, grpc-connector-tls-truststore and "
+                + "security-enabled=true on the protocol (install.sh --tls-keystore ... --tls-truststore ...). "
+                + "For local development only: "
                 + ConnectorSettings.INSECURE + "=true on a listener bound to 127.0.0.1. See docs/security.md");
     }
 
@@ -159,6 +169,13 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         super.setup(networkListener, builder);
         if (!settings.enabled()) {
             return;
+        }
+        if (settings.tls() != null && !settings.tls().install(builder, new RefusalLog(LOG, listenerName))) {
+            String fix = "grpc-connector-tls-keystore is set, but the protocol's security-enabled is false (set "
+                    + "security-enabled=true on the listener's protocol; the connector then replaces GlassFish's TLS "
+                    + "with its own)";
+            LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {listenerName, fix});
+            authentication = EdgeAuthentication.refuseAll(fix);
         }
         int http2 = builder.indexOfType(Http2ServerFilter.class);
         int codec = builder.indexOfType(HttpServerFilter.class);
@@ -183,9 +200,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         builder.add(http2 + 2, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
                 settings.applicationThreads(), health, authentication, memoryBudget(settings)));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
-                + "{3} application threads, callers authenticated by {4}, memory budget {5,number,#} bytes, max unary "
-                + "response {6,number,#} bytes", new Object[] {listenerName, settings.trustedProxyHops(),
-                    settings.maxMessageBytes(), settings.applicationThreads(), authentication, settings.memoryBudgetBytes(),
+                + "{3} application threads, callers authenticated by {4}{5}; memory budget {6,number,#} bytes, max unary "
+                + "response {7,number,#} bytes", new Object[] {listenerName, settings.trustedProxyHops(),
+                    settings.maxMessageBytes(), settings.applicationThreads(), authentication,
+                    settings.tls() == null ? "" : "; " + settings.tls(), settings.memoryBudgetBytes(),
                     settings.maxUnaryResponseBytes()});
     }
 }

@@ -51,7 +51,7 @@ class ConnectorSettingsTest {
         ConnectorSettings settings = from(ConnectorSettings.ENABLED, "true", ConnectorSettings.TRUSTED_PROXY_HOPS, "2",
                 ConnectorSettings.MAX_MESSAGE_BYTES, "1048576");
         assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS, null, false,
-                MemoryBudget.DEFAULT_BYTES, MemoryBudget.DEFAULT_MAX_UNARY_RESPONSE_BYTES), settings);
+                null, MemoryBudget.DEFAULT_BYTES, MemoryBudget.DEFAULT_MAX_UNARY_RESPONSE_BYTES), settings);
     }
 
     @Test

@@ -67,6 +67,8 @@ public final class GlassFishServer implements AutoCloseable {
     /** JVM options {@link #startSecond} writes into server-config before the start; an -Xmx replaces the default one. */
     private List<String> secondJvmOptions = List.of();
     private String listenerAddress = "127.0.0.1";
+    /** Whether the second domain's gRPC protocol has security-enabled=true (the connector's own TLS then replaces GlassFish's). */
+    private boolean securityEnabled;
 
     private GlassFishServer() {
         this(DOMAIN);
@@ -370,6 +372,12 @@ public final class GlassFishServer implements AutoCloseable {
         return this;
     }
 
+    /** The second domain's gRPC protocol gets {@code security-enabled=true}, as install.sh sets it for TLS. */
+    GlassFishServer securityEnabled() {
+        securityEnabled = true;
+        return this;
+    }
+
     private void writeJvmOptions() throws IOException {
         if (secondJvmOptions.isEmpty()) {
             return;
@@ -431,6 +439,10 @@ public final class GlassFishServer implements AutoCloseable {
                             .filter(p -> !p.getValue().isEmpty())
                             .map(p -> " " + http + "property." + p.getKey() + "=" + p.getValue())
                             .collect(java.util.stream.Collectors.joining()));
+            if (securityEnabled) {
+                commands.add("set configs.config.server-config.network-config.protocols.protocol." + LISTENER
+                        + ".security-enabled=true");
+            }
             commands.add("create-network-listener --address " + listenerAddress + " --listenerport " + grpcPort
                     + " --protocol " + LISTENER + " --threadpool grpc-thread-pool --target server " + LISTENER);
             commands.add("deploy --contextroot " + CONTEXT_ROOT.substring(1) + " --name grpc-connector-test-webapp "

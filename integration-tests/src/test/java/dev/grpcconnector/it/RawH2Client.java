@@ -58,9 +58,18 @@ public final class RawH2Client implements Closeable {
     private final Map<Integer, Long> peerStreamWindows = new HashMap<>();
 
     private RawH2Client(int port) throws IOException {
-        this.port = port;
-        socket = new Socket();
+        this(port, plain(port));
+    }
+
+    private static Socket plain(int port) throws IOException {
+        Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        return socket;
+    }
+
+    private RawH2Client(int port, Socket socket) throws IOException {
+        this.port = port;
+        this.socket = socket;
         socket.setTcpNoDelay(true);
         in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65536));
         // Buffered, so that each flush is one write, as real clients send. An unbuffered
@@ -75,6 +84,29 @@ public final class RawH2Client implements Closeable {
         frame(SETTINGS, 0, 0, settings);
         windowUpdate(0, 256 * 1024 * 1024);
         out.flush();
+    }
+
+    /**
+     * The same over TLS: {@code tls} makes the socket (client certificate and trust), the
+     * handshake offers ALPN {@code h2} only and must select it.
+     */
+    public static RawH2Client connectTls(int port, javax.net.ssl.SSLContext tls) {
+        try {
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket();
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"h2"});
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            if (!"h2".equals(socket.getApplicationProtocol())) {
+                socket.close();
+                throw new IOException("ALPN selected '" + socket.getApplicationProtocol() + "', not h2");
+            }
+            return new RawH2Client(port, socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static RawH2Client connect(int port) {
@@ -110,7 +142,7 @@ public final class RawH2Client implements Closeable {
     public List<String[]> grpcHeaders(String fullMethod) {
         List<String[]> h = new ArrayList<>();
         h.add(new String[] {":method", "POST"});
-        h.add(new String[] {":scheme", "http"});
+        h.add(new String[] {":scheme", socket instanceof javax.net.ssl.SSLSocket ? "https" : "http"});
         h.add(new String[] {":path", "/" + fullMethod});
         h.add(new String[] {":authority", "127.0.0.1:" + port});
         h.add(new String[] {"content-type", "application/grpc"});
