@@ -85,6 +85,15 @@ enough for a non-loopback address; with a secret too, both are required):
   --drain-seconds N         grpc-connector-shutdown-drain-seconds: how long the
                             listener keeps serving, health NOT_SERVING, once
                             GlassFish starts shutting down (default: 0)
+  --max-header-list-bytes N http2-max-header-list-size-in-bytes of the listener:
+                            largest request header list, decoded, as HTTP/2
+                            counts it (default: 81920, above Envoy's 60 KiB
+                            max_request_headers_kb; GlassFish's own is 4096)
+  --max-concurrent-streams N
+                            http2-max-concurrent-streams of the listener:
+                            streams per connection, advertised in SETTINGS
+                            (default: 2048, above the 1024 envoy.yaml lets
+                            Envoy open; GlassFish's own is 100)
   --idle-timeout SECONDS    timeout-seconds of the listener: idle connection
                             timeout (default: 3900, above Envoy's 1 h upstream
                             idle timeout; -1 disables it)
@@ -121,6 +130,8 @@ TRUSTED_HOPS=1
 MAX_MESSAGE_BYTES=16777216
 DRAIN_SECONDS=0
 IDLE_TIMEOUT=3900
+MAX_HEADER_LIST_BYTES=81920
+MAX_CONCURRENT_STREAMS=2048
 ADMIN_PORT=""
 JAR=""
 
@@ -146,6 +157,8 @@ while (($# > 0)); do
     --max-message-bytes | --max-message-bytes=*) MAX_MESSAGE_BYTES=$(option_value "$1" "${2-}") ;;
     --drain-seconds | --drain-seconds=*) DRAIN_SECONDS=$(option_value "$1" "${2-}") ;;
     --idle-timeout | --idle-timeout=*) IDLE_TIMEOUT=$(option_value "$1" "${2-}") ;;
+    --max-header-list-bytes | --max-header-list-bytes=*) MAX_HEADER_LIST_BYTES=$(option_value "$1" "${2-}") ;;
+    --max-concurrent-streams | --max-concurrent-streams=*) MAX_CONCURRENT_STREAMS=$(option_value "$1" "${2-}") ;;
     --admin-port | --admin-port=*) ADMIN_PORT=$(option_value "$1" "${2-}") ;;
     --jar | --jar=*) JAR=$(option_value "$1" "${2-}") ;;
     -*) die "unknown option '$1' (see --help)" ;;
@@ -168,10 +181,14 @@ require_int --trusted-hops "$TRUSTED_HOPS" 0 255
 require_int --max-message-bytes "$MAX_MESSAGE_BYTES" 1 2147483647
 require_int --drain-seconds "$DRAIN_SECONDS" 0 3600
 require_int --idle-timeout "$IDLE_TIMEOUT" -1 2147483647
+require_int --max-header-list-bytes "$MAX_HEADER_LIST_BYTES" 1024 16777215
+# The connector lets Grizzly itself accept twice as many (grizzly#2304, see docs/configuration.md).
+require_int --max-concurrent-streams "$MAX_CONCURRENT_STREAMS" 1 1073741823
 [[ -z $ADMIN_PORT ]] || require_int --admin-port "$ADMIN_PORT" 1 65535
 # Normalise (no leading zeros) so values read back from asadmin compare equal.
 LISTEN_PORT=$((10#$LISTEN_PORT)) POOL_SIZE=$((10#$POOL_SIZE)) TRUSTED_HOPS=$((10#$TRUSTED_HOPS))
 MAX_MESSAGE_BYTES=$((10#$MAX_MESSAGE_BYTES)) DRAIN_SECONDS=$((10#$DRAIN_SECONDS))
+MAX_HEADER_LIST_BYTES=$((10#$MAX_HEADER_LIST_BYTES)) MAX_CONCURRENT_STREAMS=$((10#$MAX_CONCURRENT_STREAMS))
 MIN_POOL_SIZE=$((POOL_SIZE < 8 ? POOL_SIZE : 8))
 
 # --- the edge's credential: checked before anything is changed ---------------
@@ -423,11 +440,13 @@ gf_do set \
   "$HTTP_DOTTED.scheme-mapping=x-forwarded-proto" \
   "$HTTP_DOTTED.timeout-seconds=$IDLE_TIMEOUT" \
   "$HTTP_DOTTED.http2-enabled=true" \
+  "$HTTP_DOTTED.http2-max-header-list-size-in-bytes=$MAX_HEADER_LIST_BYTES" \
+  "$HTTP_DOTTED.http2-max-concurrent-streams=$MAX_CONCURRENT_STREAMS" \
   "$HTTP_DOTTED.property.grpc-connector=true" \
   "$HTTP_DOTTED.property.grpc-connector-trusted-proxy-hops=$TRUSTED_HOPS" \
   "$HTTP_DOTTED.property.grpc-connector-max-message-bytes=$MAX_MESSAGE_BYTES" \
   "$HTTP_DOTTED.property.grpc-connector-shutdown-drain-seconds=$DRAIN_SECONDS"
-log "set on $PROTOCOL_NAME <http>: comet-support-enabled=true scheme-mapping=x-forwarded-proto timeout-seconds=$IDLE_TIMEOUT http2-enabled=true"
+log "set on $PROTOCOL_NAME <http>: comet-support-enabled=true scheme-mapping=x-forwarded-proto timeout-seconds=$IDLE_TIMEOUT http2-enabled=true http2-max-header-list-size-in-bytes=$MAX_HEADER_LIST_BYTES http2-max-concurrent-streams=$MAX_CONCURRENT_STREAMS"
 log "set on $PROTOCOL_NAME <http> properties: grpc-connector=true grpc-connector-trusted-proxy-hops=$TRUSTED_HOPS grpc-connector-max-message-bytes=$MAX_MESSAGE_BYTES grpc-connector-shutdown-drain-seconds=$DRAIN_SECONDS"
 
 TLS_STATE=$(tls_state)

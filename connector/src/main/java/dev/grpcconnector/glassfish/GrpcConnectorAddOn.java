@@ -4,6 +4,9 @@ import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
+import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
+import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.memory.MemoryBudget;
@@ -21,6 +24,7 @@ import org.glassfish.grizzly.config.dom.NetworkListener;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http2.Http2Configuration;
 import org.glassfish.grizzly.http2.Http2ServerFilter;
 import org.glassfish.hk2.api.PerLookup;
 import org.glassfish.hk2.api.Rank;
@@ -41,17 +45,23 @@ import org.jvnet.hk2.annotations.Service;
  * add-on (it extends {@link CometAddOn} and calls it first), and on a listener without
  * the {@code grpc-connector=true} property it does nothing else.
  *
- * <p>Where the property is set it inserts {@link ConnectionWindowFilter} and
- * {@link ClientResetFilter} right below the HTTP/1 codec ({@code HttpServerFilter}, which
- * is below {@code Http2ServerFilter}), where the connection's raw bytes pass, and
- * {@link HeaderTableSizeFilter} and {@link HttpBodyCallFilter} right after
- * {@code Http2ServerFilter}, where each HTTP/2 stream is a request:
+ * <p>Where the property is set it inserts, right below the HTTP/1 codec
+ * ({@code HttpServerFilter}, which is below {@code Http2ServerFilter}), where the
+ * connection's raw bytes pass, {@link ConnectionWindowFilter}, {@link ClientResetFilter},
+ * the inbound part of {@link ConcurrentStreamLimit} and {@link TruncatedHeadersScrubFilter};
+ * and right after {@code Http2ServerFilter}, where each HTTP/2 stream is a request, the
+ * request part of {@link ConcurrentStreamLimit}, {@link HeaderListCeilingFilter},
+ * {@link HeaderTableSizeFilter} and {@link HttpBodyCallFilter} (docs/architecture.md says
+ * why each is there and why in this order):
  *
  * <pre>
- * Transport → IdleTimeout → ConnectionWindowFilter → ClientResetFilter → HTTP/1 codec
- *     → Http2ServerFilter → HeaderTableSizeFilter → HttpBodyCallFilter → … → web container
+ * Transport → IdleTimeout → ConnectionWindowFilter → ClientResetFilter → ConcurrentStreamLimit.Inbound
+ *     → TruncatedHeadersScrubFilter → HTTP/1 codec → Http2ServerFilter → ConcurrentStreamLimit.Requests
+ *     → HeaderListCeilingFilter → HeaderTableSizeFilter → HttpBodyCallFilter → … → web container
  * </pre>
- * GlassFish calls
+ * It also sets Grizzly's own concurrent-stream and header-list limits out of a client's
+ * reach ({@link ConcurrentStreamLimit#grizzlyLimit}, {@link HeaderListCeilingFilter#grizzlyLimit}),
+ * while the configured ones are advertised and enforced. GlassFish calls
  * {@link #configure} and then {@link #setup} each time it builds the listener, so a
  * changed setting takes effect when the listener is rebuilt. One instance per listener
  * ({@link PerLookup}).
@@ -62,6 +72,8 @@ import org.jvnet.hk2.annotations.Service;
 @ContractsProvided({GrpcConnectorAddOn.class, AddOn.class})
 public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement<Http> {
     private static final Logger LOG = Logger.getLogger(GrpcConnectorAddOn.class.getName());
+    /** Grizzly's {@code Http2Session.getDefaultMaxConcurrentStreams()}, GlassFish's default too. */
+    private static final int DEFAULT_MAX_STREAMS = 100;
 
     private ConnectorSettings settings = ConnectorSettings.DISABLED;
     private EdgeAuthentication authentication;
@@ -192,12 +204,24 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                     memoryBudget(settings)));
             return;
         }
+        Http2Configuration http2Settings = ((Http2ServerFilter) builder.get(http2)).getConfiguration();
+        int headerListLimit = http2Settings.getMaxHeaderListSize();
+        ConcurrentStreamLimit streams = new ConcurrentStreamLimit(listenerName,
+                http2Settings.getMaxConcurrentStreams() > 0 ? http2Settings.getMaxConcurrentStreams() : DEFAULT_MAX_STREAMS);
+        int grizzlyStreams = ConcurrentStreamLimit.grizzlyLimit(streams.limit());
+        http2Settings.setMaxConcurrentStreams(grizzlyStreams);
+        http2Settings.setStreamsHighWaterMark(ConcurrentStreamLimit.grizzlyHighWaterMark(grizzlyStreams));
+        http2Settings.setMaxHeaderListSize(HeaderListCeilingFilter.grizzlyLimit(headerListLimit));
         // Below the HTTP/1 codec, where the connection's raw bytes pass both ways.
         builder.add(codec, new ConnectionWindowFilter());
         builder.add(codec + 1, new ClientResetFilter());
-        http2 += 2;
-        builder.add(http2 + 1, new HeaderTableSizeFilter());
-        builder.add(http2 + 2, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
+        builder.add(codec + 2, streams.inbound());
+        builder.add(codec + 3, new TruncatedHeadersScrubFilter());
+        http2 += 4;
+        builder.add(http2 + 1, streams.requests());
+        builder.add(http2 + 2, new HeaderListCeilingFilter(listenerName, headerListLimit));
+        builder.add(http2 + 3, new HeaderTableSizeFilter());
+        builder.add(http2 + 4, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
                 settings.applicationThreads(), health, authentication, memoryBudget(settings)));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
                 + "{3} application threads, callers authenticated by {4}{5}; memory budget {6,number,#} bytes, max unary "
@@ -205,5 +229,8 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                     settings.maxMessageBytes(), settings.applicationThreads(), authentication,
                     settings.tls() == null ? "" : "; " + settings.tls(), settings.memoryBudgetBytes(),
                     settings.maxUnaryResponseBytes()});
+        LOG.log(Level.INFO, "gRPC connector on listener {0}: header lists up to {1,number,#} bytes (decoded), {2} concurrent "
+                + "streams per connection (http2-max-header-list-size-in-bytes, http2-max-concurrent-streams)",
+                new Object[] {listenerName, headerListLimit, streams.limit()});
     }
 }

@@ -8,7 +8,11 @@ import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
+import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
+import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.security.KeytoolStores;
+import java.util.ArrayList;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,15 +70,29 @@ class GrpcConnectorAddOnTest {
     @Test
     void installsTheFrameFiltersBelowTheCodecAndTheCallFiltersRightAfterHttp2ServerFilter() {
         FilterChain chain = configured(Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")).build();
-        assertEquals(8, chain.size());
-        assertInstanceOf(TransportFilter.class, chain.get(0));
-        assertInstanceOf(ConnectionWindowFilter.class, chain.get(1));
-        assertInstanceOf(ClientResetFilter.class, chain.get(2));
-        assertInstanceOf(HttpServerFilter.class, chain.get(3));
-        assertInstanceOf(Http2ServerFilter.class, chain.get(4));
-        assertInstanceOf(HeaderTableSizeFilter.class, chain.get(5));
-        assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
-        assertInstanceOf(WebContainerFilter.class, chain.get(7));
+        assertEquals(List.of(TransportFilter.class, ConnectionWindowFilter.class, ClientResetFilter.class,
+                ConcurrentStreamLimit.Inbound.class, TruncatedHeadersScrubFilter.class, HttpServerFilter.class,
+                Http2ServerFilter.class, ConcurrentStreamLimit.Requests.class, HeaderListCeilingFilter.class,
+                HeaderTableSizeFilter.class, HttpBodyCallFilter.class, WebContainerFilter.class), types(chain));
+    }
+
+    @Test
+    void grizzlysOwnLimitsAreSetOutOfReachOfTheAdvertisedOnes() {
+        FilterChain chain = configured(Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")).build();
+        Http2ServerFilter http2 = (Http2ServerFilter) chain.get(chain.indexOfType(Http2ServerFilter.class));
+        assertEquals(ConcurrentStreamLimit.grizzlyLimit(100), http2.getConfiguration().getMaxConcurrentStreams());
+        assertEquals(200, ConcurrentStreamLimit.grizzlyLimit(100));
+        // Grizzly keeps limit x high-water mark closed streams per connection: 50, as at GlassFish's default.
+        assertEquals(50, Math.round(200 * http2.getConfiguration().getStreamsHighWaterMark()));
+        assertEquals(50, Math.round(4096 * ConcurrentStreamLimit.grizzlyHighWaterMark(4096)));
+        assertEquals(4 * Http2Configuration.builder().build().getMaxHeaderListSize(),
+                http2.getConfiguration().getMaxHeaderListSize());
+    }
+
+    private static List<Class<?>> types(FilterChain chain) {
+        List<Class<?>> types = new ArrayList<>();
+        chain.forEach(f -> types.add(f.getClass()));
+        return types;
     }
 
     @Test
@@ -92,8 +110,8 @@ class GrpcConnectorAddOnTest {
     @MethodSource("unusableConfigurations")
     void anUnusableConfigurationLeavesTheListenerRefusingInsteadOfOpen(String address, Map<String, String> properties) {
         FilterChain chain = configured(address, properties).build();
-        assertEquals(8, chain.size());
-        assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
+        assertEquals(12, chain.size());
+        assertInstanceOf(HttpBodyCallFilter.class, chain.get(10));
     }
 
     static Stream<Arguments> unusableConfigurations() {
@@ -124,11 +142,12 @@ class GrpcConnectorAddOnTest {
     @Test
     void withTlsTheConnectorsOwnTlsFilterReplacesGlassFishs(@TempDir Path dir) {
         FilterChain chain = configuredTls(dir, true).build();
-        assertEquals(9, chain.size());
+        assertEquals(13, chain.size());
         assertInstanceOf(TransportFilter.class, chain.get(0));
         SSLBaseFilter tls = assertInstanceOf(SSLBaseFilter.class, chain.get(1));
         assertTrue(tls.getServerSSLEngineConfigurator().isNeedClientAuth(), "client certificates are required");
-        assertInstanceOf(HttpBodyCallFilter.class, chain.get(7));
+        assertInstanceOf(ConnectionWindowFilter.class, chain.get(2), "the raw-byte filters see decrypted bytes");
+        assertInstanceOf(HttpBodyCallFilter.class, chain.get(11));
     }
 
     /** TLS properties on a protocol without security-enabled: the listener refuses every request, with a SEVERE line. */
@@ -153,7 +172,7 @@ class GrpcConnectorAddOnTest {
         log.addHandler(handler);
         try {
             FilterChain chain = configuredTls(dir, false).build();
-            assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
+            assertInstanceOf(HttpBodyCallFilter.class, chain.get(10));
         } finally {
             log.removeHandler(handler);
         }

@@ -90,7 +90,8 @@ class InstallScriptsTest {
             List<String> first = new ArrayList<>(List.of(
                     "install.sh", glassfishHome.toString(), "--domain", DOMAIN,
                     "--port", String.valueOf(grpcPort), "--pool-size", "16", "--trusted-hops", "2",
-                    "--max-message-bytes", "1048576", "--drain-seconds", "5", "--idle-timeout", "120"));
+                    "--max-message-bytes", "1048576", "--drain-seconds", "5", "--idle-timeout", "120",
+                    "--max-header-list-bytes", "65536", "--max-concurrent-streams", "500"));
             first.addAll(jarOption);
             String out = script(first);
             step("install.sh on the stopped domain done");
@@ -106,6 +107,8 @@ class InstallScriptsTest {
             assertEquals("16", pool.get("max-thread-pool-size"));
             assertEquals("8", pool.get("min-thread-pool-size"));
             assertEquals("120", http.get("timeout-seconds"));
+            assertEquals("65536", http.get("http2-max-header-list-size-in-bytes"));
+            assertEquals("500", http.get("http2-max-concurrent-streams"));
             assertEquals("2", http.get("property.grpc-connector-trusted-proxy-hops"));
             assertEquals("1048576", http.get("property.grpc-connector-max-message-bytes"));
             assertEquals("5", http.get("property.grpc-connector-shutdown-drain-seconds"));
@@ -147,6 +150,8 @@ class InstallScriptsTest {
             assertEquals("true", http.get("comet-support-enabled"));
             assertEquals("x-forwarded-proto", http.get("scheme-mapping"));
             assertEquals("3900", http.get("timeout-seconds"));
+            assertEquals("81920", http.get("http2-max-header-list-size-in-bytes"));
+            assertEquals("2048", http.get("http2-max-concurrent-streams"));
             assertEquals("true", http.get("http2-enabled"));
             assertEquals("server", http.get("default-virtual-server"));
             assertEquals("true", http.get("property.grpc-connector"));

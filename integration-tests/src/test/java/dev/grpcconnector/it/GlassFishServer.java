@@ -42,6 +42,9 @@ public final class GlassFishServer implements AutoCloseable {
     /** Offsets create-domain --portbase adds to the base (admin, http, https, iiop, jms, jmx, osgi shell, debug). */
     private static final int[] PORTBASE_OFFSETS = {48, 80, 81, 37, 38, 39, 76, 86, 66, 9};
     private static final int GRPC_OFFSET = 90;
+    /** What install.sh sets by default (--max-header-list-bytes, --max-concurrent-streams); set by hand the same. */
+    static final int INSTALL_MAX_HEADER_LIST_BYTES = 81920;
+    static final int INSTALL_MAX_CONCURRENT_STREAMS = 2048;
 
     private static GlassFishServer instance;
 
@@ -286,6 +289,8 @@ public final class GlassFishServer implements AutoCloseable {
         asadminRemote(t, "set",
                 http + "comet-support-enabled=true",
                 http + "scheme-mapping=x-forwarded-proto",
+                http + "http2-max-header-list-size-in-bytes=" + INSTALL_MAX_HEADER_LIST_BYTES,
+                http + "http2-max-concurrent-streams=" + INSTALL_MAX_CONCURRENT_STREAMS,
                 http + "property.grpc-connector=true",
                 http + "property.grpc-connector-trusted-proxy-hops=1",
                 http + "property.grpc-connector-max-message-bytes=16777216",
@@ -433,6 +438,8 @@ public final class GlassFishServer implements AutoCloseable {
             properties.put("grpc-connector-secret-file", EdgeSecret.currentFile(workDir).toString());
             properties.putAll(connectorProperties);
             commands.add("set " + http + "comet-support-enabled=true " + http + "scheme-mapping=x-forwarded-proto "
+                    + http + "http2-max-header-list-size-in-bytes=" + INSTALL_MAX_HEADER_LIST_BYTES + " "
+                    + http + "http2-max-concurrent-streams=" + INSTALL_MAX_CONCURRENT_STREAMS + " "
                     + http + "property.grpc-connector=true " + http + "property.grpc-connector-trusted-proxy-hops=1 "
                     + http + "property.grpc-connector-max-message-bytes=16777216"
                     + properties.entrySet().stream()

@@ -50,6 +50,8 @@ public final class RawH2Client implements Closeable {
     private int nextStreamId = 1;
     private long pendingTableSizeUpdate = -1;
     private String goaway;
+    private final Map<Integer, Long> serverSettings = new HashMap<>();
+    private boolean serverSettingsSeen;
     private boolean eof;
     private long connectionUnacked;
     // The peer's flow-control windows for what we send (RFC 9113 6.9): DATA sent by any method is taken off them.
@@ -395,6 +397,28 @@ public final class RawH2Client implements Closeable {
         return awaitUntil(streamId, r -> r.data.size() >= bytes, timeout);
     }
 
+    /**
+     * Waits for the server's SETTINGS frame and returns the value of one setting
+     * (RFC 9113 §6.5.2: 1 HEADER_TABLE_SIZE, 3 MAX_CONCURRENT_STREAMS, 6 MAX_HEADER_LIST_SIZE),
+     * or {@code -1} when the server did not send it.
+     */
+    public long serverSetting(int id, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            while (!serverSettingsSeen) {
+                long left = Duration.between(Instant.now(), deadline).toMillis();
+                if (left <= 0 || eof) {
+                    throw new AssertionError("no SETTINGS from the server within " + timeout);
+                }
+                socket.setSoTimeout((int) left);
+                readFrame();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return serverSettings.getOrDefault(id, -1L);
+    }
+
     /** Resets a stream: RST_STREAM with the given error code (8 is CANCEL). */
     public void reset(int streamId, int errorCode) {
         frame(RST_STREAM, 0, streamId, new byte[] {(byte) (errorCode >>> 24), (byte) (errorCode >>> 16),
@@ -501,10 +525,12 @@ public final class RawH2Client implements Closeable {
                     ((payload[0] & 0xff) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
             case SETTINGS -> {
                 if ((flags & ACK) == 0) {
+                    serverSettingsSeen = true;
                     for (int i = 0; i + 6 <= payload.length; i += 6) {
                         int id = ((payload[i] & 0xff) << 8) | (payload[i + 1] & 0xff);
                         long value = ((long) (payload[i + 2] & 0xff) << 24) | ((payload[i + 3] & 0xff) << 16)
                                 | ((payload[i + 4] & 0xff) << 8) | (payload[i + 5] & 0xff);
+                        serverSettings.put(id, value);
                         if (id == 1 && value < 4096) {
                             pendingTableSizeUpdate = value; // we never index, but say so as RFC 7541 4.2 wants
                         }
