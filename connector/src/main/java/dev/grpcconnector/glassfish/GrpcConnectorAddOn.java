@@ -11,6 +11,7 @@ import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.EdgeAuthentication;
+import dev.grpcconnector.services.TypedServiceFilter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.function.Function;
@@ -221,8 +222,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         builder.add(http2 + 1, streams.requests());
         builder.add(http2 + 2, new HeaderListCeilingFilter(listenerName, headerListLimit));
         builder.add(http2 + 3, new HeaderTableSizeFilter());
-        builder.add(http2 + 4, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
-                settings.applicationThreads(), health, authentication, memoryBudget(settings)));
+        HttpBodyCallFilter calls = new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
+                settings.applicationThreads(), health, authentication, memoryBudget(settings));
+        builder.add(http2 + 4, calls);
+        builder.add(http2 + 5, new TypedServiceFilter(listenerName, settings.maxMessageBytes(), calls.applicationThreads()));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
                 + "{3} application threads, callers authenticated by {4}{5}; memory budget {6,number,#} bytes, max unary "
                 + "response {7,number,#} bytes", new Object[] {listenerName, settings.trustedProxyHops(),
