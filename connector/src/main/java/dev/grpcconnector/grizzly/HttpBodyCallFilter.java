@@ -2,10 +2,12 @@ package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.EdgeAuthentication;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.wire.GrpcStatus;
 import java.io.IOException;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -61,15 +63,25 @@ public final class HttpBodyCallFilter extends BaseFilter {
     private final ApplicationThreads applicationThreads;
     private final EdgeAuthentication authentication;
     private final RefusalLog refusals;
+    private final MemoryBudget memoryBudget;
 
+    /**
+     * @param memoryBudget what the listener's calls may hold together, shared by all its calls
+     */
     public HttpBodyCallFilter(String listenerName, int maxMessageBytes, int trustedProxyHops, int applicationThreads,
-            HealthService health, EdgeAuthentication authentication) {
+            HealthService health, EdgeAuthentication authentication, MemoryBudget memoryBudget) {
+        this.memoryBudget = memoryBudget;
         this.applicationThreads = new ApplicationThreads(listenerName, applicationThreads);
         this.authentication = authentication;
         this.refusals = new RefusalLog(LOG, listenerName);
         this.maxMessageBytes = maxMessageBytes;
         this.translator = new RequestTranslator(trustedProxyHops);
         this.health = health;
+    }
+
+    /** The connector's application threads of this listener, for the other calls it serves (typed services). */
+    public Executor applicationThreads() {
+        return applicationThreads;
     }
 
     @Override
@@ -96,7 +108,8 @@ public final class HttpBodyCallFilter extends BaseFilter {
             if (kind == null) {
                 return ctx.getInvokeAction();
             }
-            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads, refusals);
+            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads, refusals,
+                    memoryBudget.newCall());
             request.setAttribute(HttpBodyCall.ATTRIBUTE, call);
         }
         return call.onRead(ctx, content);
@@ -173,7 +186,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
     }
 
     /** {@code application/grpc}, optionally followed by {@code +format} or parameters. */
-    static boolean isGrpcContentType(String contentType) {
+    public static boolean isGrpcContentType(String contentType) {
         if (contentType == null || !contentType.regionMatches(true, 0, "application/grpc", 0, 16)) {
             return false;
         }
