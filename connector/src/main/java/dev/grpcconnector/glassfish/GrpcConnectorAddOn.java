@@ -4,6 +4,7 @@ import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.grizzly.PeerWindowFilter;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.security.EdgeAuthentication;
 import java.net.InetAddress;
@@ -39,15 +40,15 @@ import org.jvnet.hk2.annotations.Service;
  * add-on (it extends {@link CometAddOn} and calls it first), and on a listener without
  * the {@code grpc-connector=true} property it does nothing else.
  *
- * <p>Where the property is set it inserts {@link ConnectionWindowFilter} and
- * {@link ClientResetFilter} right below the HTTP/1 codec ({@code HttpServerFilter}, which
+ * <p>Where the property is set it inserts {@link ConnectionWindowFilter},
+ * {@link ClientResetFilter} and {@link PeerWindowFilter} right below the HTTP/1 codec ({@code HttpServerFilter}, which
  * is below {@code Http2ServerFilter}), where the connection's raw bytes pass, and
  * {@link HeaderTableSizeFilter} and {@link HttpBodyCallFilter} right after
  * {@code Http2ServerFilter}, where each HTTP/2 stream is a request:
  *
  * <pre>
- * Transport → IdleTimeout → ConnectionWindowFilter → ClientResetFilter → HTTP/1 codec
- *     → Http2ServerFilter → HeaderTableSizeFilter → HttpBodyCallFilter → … → web container
+ * Transport → IdleTimeout → ConnectionWindowFilter → ClientResetFilter → PeerWindowFilter
+ *     → HTTP/1 codec → Http2ServerFilter → HeaderTableSizeFilter → HttpBodyCallFilter → … → web container
  * </pre>
  * GlassFish calls
  * {@link #configure} and then {@link #setup} each time it builds the listener, so a
@@ -166,18 +167,22 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
             // Still in the way of every request: the listener must not serve the application unprotected.
             LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {listenerName, fix});
             builder.add(codec + 1, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(),
-                    settings.trustedProxyHops(), settings.applicationThreads(), health, EdgeAuthentication.refuseAll(fix)));
+                    settings.trustedProxyHops(), settings.applicationThreads(), health, EdgeAuthentication.refuseAll(fix),
+                    settings.callLimits()));
             return;
         }
         // Below the HTTP/1 codec, where the connection's raw bytes pass both ways.
         builder.add(codec, new ConnectionWindowFilter());
         builder.add(codec + 1, new ClientResetFilter());
-        http2 += 2;
+        builder.add(codec + 2, new PeerWindowFilter());
+        http2 += 3;
         builder.add(http2 + 1, new HeaderTableSizeFilter());
         builder.add(http2 + 2, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
-                settings.applicationThreads(), health, authentication));
+                settings.applicationThreads(), health, authentication, settings.callLimits()));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
-                + "{3} application threads, callers authenticated by {4}", new Object[] {listenerName,
-                    settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication});
+                + "{3} application threads, callers authenticated by {4}; stream idle timeout {5} s, at most {6} calls in "
+                + "flight per connection", new Object[] {listenerName, settings.trustedProxyHops(),
+                    settings.maxMessageBytes(), settings.applicationThreads(), authentication,
+                    settings.streamIdleTimeoutSeconds(), settings.maxCallsPerConnection()});
     }
 }

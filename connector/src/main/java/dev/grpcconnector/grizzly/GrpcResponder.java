@@ -49,21 +49,27 @@ import org.glassfish.grizzly.threadpool.Threads;
  * data is still in flight therefore cannot be sure to end correctly: its trailers carry
  * {@code INTERNAL} (and a log line says why), so a client that loses the tail learns
  * it. Servlet responses written with blocking I/O, and async responses finished from
- * application threads, are not affected. A wait also gives up after
- * {@link #WRITE_TIMEOUT_SECONDS} without progress, with the same status.
+ * application threads, are not affected.
+ *
+ * <p>The wait has no time limit of its own: a response that keeps moving, however slowly
+ * its reader takes it, is written to the end. A response that stops moving is the
+ * {@link StreamIdleTimeout}'s business, which cancels the call and so ends the wait
+ * ({@link #abandon}); every completed write reports progress to it.
  */
 final class GrpcResponder {
-    static final long WRITE_TIMEOUT_SECONDS = 60;
     /** Once every write completed, the stream's queue is empty within microseconds (defect 6). */
     private static final long QUEUE_DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Logger LOG = Logger.getLogger(GrpcResponder.class.getName());
 
     private final HttpResponsePacket response;
+    private final Runnable progress;
     private int writesInFlight;
     private boolean abandoned;
 
-    GrpcResponder(HttpResponsePacket response) {
+    /** @param progress told each time one of the response's writes completes or makes progress */
+    GrpcResponder(HttpResponsePacket response, Runnable progress) {
         this.response = response;
+        this.progress = progress;
     }
 
     /**
@@ -136,7 +142,7 @@ final class GrpcResponder {
             endStatus = GrpcStatus.INTERNAL;
             endMessage = Threads.isService()
                     ? "response ended on a Grizzly selector thread while data was still in flight; its tail may be lost"
-                    : "no response data could be written for " + WRITE_TIMEOUT_SECONDS + " s";
+                    : "interrupted while the response's data was still in flight; its tail may be lost";
             LOG.log(Level.WARNING, "gRPC response for {0}: {1}", new Object[] {response.getRequest().getRequestURI(), endMessage});
         }
         HttpTrailer.Builder trailer = HttpTrailer.builder(response).content(Buffers.EMPTY_BUFFER).last(true)
@@ -164,23 +170,19 @@ final class GrpcResponder {
         return abandoned;
     }
 
-    /** True when every write completed; false on a selector thread, a timeout or {@link #abandon}. */
+    /** Whether some of the response's data is still on its way to the client. */
+    synchronized boolean hasWritesInFlight() {
+        return writesInFlight > 0;
+    }
+
+    /** True when every write completed; false on a selector thread, an interrupt or {@link #abandon}. */
     private synchronized boolean awaitWrites() {
         if (writesInFlight > 0 && Threads.isService()) {
             return false;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS);
         try {
             while (writesInFlight > 0 && !abandoned) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                int before = writesInFlight;
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-                if (writesInFlight < before) {
-                    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS);
-                }
+                wait();
             }
             return !abandoned;
         } catch (InterruptedException e) {
@@ -222,6 +224,7 @@ final class GrpcResponder {
 
             @Override
             public void updated(WriteResult result) {
+                progress.run();
                 if (original != null) {
                     original.updated(result);
                 }
@@ -230,6 +233,7 @@ final class GrpcResponder {
     }
 
     private synchronized void writeDone() {
+        progress.run();
         writesInFlight--;
         if (writesInFlight == 0) {
             notifyAll();

@@ -76,6 +76,8 @@ final class HttpBodyCall {
     private final HealthService health;
     private final Executor applicationThreads;
     private final GrpcResponder responder;
+    private final StreamIdleTimeout idle;
+    private final CallsPerConnection.Slot slot;
 
     private final List<GrpcFrame> unaryRequest = new ArrayList<>(1);
     private final Connection<?> connection;
@@ -91,14 +93,19 @@ final class HttpBodyCall {
     private ScheduledFuture<?> deadline;
     private boolean ended;
     private boolean cancelled;
+    private boolean over;
     private CallOutputSink output;
 
     private ResponseHead head;
     private boolean firstMessageSent;
     private UnaryMessageBuilder unaryResponse;
 
+    /**
+     * @param idleTimeoutNanos see {@link StreamIdleTimeout}
+     * @param slot the call's place among its connection's calls in flight, given back when it is over
+     */
     HttpBodyCall(Kind kind, HttpRequestPacket request, int maxMessageBytes, RequestTranslator translator,
-            HealthService health, Executor applicationThreads) {
+            HealthService health, Executor applicationThreads, long idleTimeoutNanos, CallsPerConnection.Slot slot) {
         this.applicationThreads = applicationThreads;
         this.kind = kind;
         this.request = request;
@@ -112,12 +119,16 @@ final class HttpBodyCall {
         this.maxMessageBytes = maxMessageBytes;
         this.translator = translator;
         this.health = health;
-        this.responder = new GrpcResponder(request.getResponse());
+        this.slot = slot;
+        this.idle = StreamIdleTimeout.start(idleTimeoutNanos, this::idleExpired);
+        this.responder = new GrpcResponder(request.getResponse(), idle::touch);
+        slot.attach(this);
     }
 
     // ---------------------------------------------------------------- request side
 
     NextAction onRead(FilterChainContext ctx, HttpContent content) {
+        idle.touch();
         if (closed) {
             if (!HttpContent.isBroken(content)) { // a broken content's getContent() throws
                 content.getContent().tryDispose();
@@ -186,6 +197,7 @@ final class HttpBodyCall {
                     response.setStatus(200);
                     response.setContentType(ResponseTranslator.grpcContentType());
                     responder.finish(ctx, Buffers.wrap(memory(ctx), answer), GrpcStatus.OK, null, null, true);
+                    over();
                     ctx.resume(ctx.getStopAction());
                 });
             }
@@ -251,7 +263,14 @@ final class HttpBodyCall {
     private NextAction onWorker(FilterChainContext ctx, Runnable work) {
         NextAction suspend = ctx.getSuspendAction();
         ctx.suspend();
-        applicationThreads.execute(work);
+        slot.enter();
+        applicationThreads.execute(() -> {
+            try {
+                work.run();
+            } finally {
+                slot.exit();
+            }
+        });
         return suspend;
     }
 
@@ -270,6 +289,7 @@ final class HttpBodyCall {
             GrpcResponder.trailersOnly(ctx, request, error.status(), error.getMessage(),
                     error.status() == GrpcStatus.UNIMPLEMENTED
                             ? new String[] {"grpc-accept-encoding", MessageEncoding.ACCEPTED} : new String[0]);
+            over();
             return ctx.getStopAction();
         }
         inputError = error;
@@ -306,23 +326,42 @@ final class HttpBodyCall {
      * gone out yet, else RST_STREAM(CANCEL).
      */
     private void deadlineExpired() {
+        expire("deadline of " + deadlineMillis + " ms exceeded", false);
+    }
+
+    /**
+     * Runs on the timer thread when no byte of the call moved for the idle timeout
+     * ({@link StreamIdleTimeout}); unlike the deadline it also ends a call whose
+     * application has finished but whose response does not leave. It ends the call as
+     * the deadline does, with the same status: a time limit passed before the call could
+     * complete.
+     */
+    private void idleExpired(long idleMillis) {
+        expire("no bytes moved on the call for " + idleMillis + " ms (the connector's stream idle timeout)", true);
+    }
+
+    /** @param afterLastWrite also when the application has written the end of its response */
+    private void expire(String reason, boolean afterLastWrite) {
         boolean headerSent;
         synchronized (this) {
-            if (ended) {
+            if (cancelled || over || (ended && !afterLastWrite)) {
                 return;
             }
             ended = true;
             cancelled = true;
             headerSent = head != null;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
         }
-        String reason = "deadline of " + deadlineMillis + " ms exceeded";
-        LOG.log(Level.INFO, "gRPC call {0} on stream {1}: {2}, cancelling the request", new Object[] {
-            grpcPath, stream.getId(), reason});
+        LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2}: {3}, cancelling the request", new Object[] {
+            grpcPath, stream.getId(), connection.getPeerAddress(), reason});
         cancelInContainer(new GrpcStatusException(GrpcStatus.DEADLINE_EXCEEDED, reason));
         stream.terminateWithReason(new IOException("gRPC " + reason));
         byte[] frame = headerSent ? RawFrames.rstStream(stream.getId(), RawFrames.CANCEL)
                 : RawFrames.trailersOnly(stream.getId(), GrpcStatus.DEADLINE_EXCEEDED, reason);
         connection.write(Buffers.wrap(connection.getMemoryManager(), frame));
+        over();
     }
 
     /**
@@ -346,6 +385,38 @@ final class HttpBodyCall {
         LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2} cancelled by the client", new Object[] {
             grpcPath, stream.getId(), connection.getPeerAddress()});
         cancelInContainer(new GrpcStatusException(GrpcStatus.CANCELLED, "gRPC call cancelled by the client"));
+        over();
+    }
+
+    /** The client opened this stream's window: the response may move ({@link PeerWindowFilter}). */
+    void streamWindowOpened() {
+        idle.touch();
+    }
+
+    /**
+     * The client opened the connection's window: the response moves if it waits for that
+     * window, i.e. it has bytes waiting and its own stream window is open.
+     */
+    void connectionWindowOpened() {
+        CallOutputSink sink;
+        synchronized (this) {
+            sink = output;
+        }
+        if ((responder.hasWritesInFlight() || (sink != null && sink.hasWaiters())) && stream.getPeerWindowSize() > 0) {
+            idle.touch();
+        }
+    }
+
+    /**
+     * The call is answered, refused or cancelled: the idle timeout stops, and its place
+     * among the connection's calls is given back once no application thread runs it.
+     */
+    private void over() {
+        synchronized (this) {
+            over = true;
+        }
+        idle.stop();
+        slot.over();
     }
 
     /** Makes the application's further reads and writes fail with {@code reason}. */
@@ -376,6 +447,7 @@ final class HttpBodyCall {
     // --------------------------------------------------------------- response side
 
     NextAction onWrite(FilterChainContext ctx, HttpPacket packet) {
+        idle.touch();
         HttpResponsePacket response = (HttpResponsePacket) packet.getHttpHeader();
         CompletionHandler<WriteResult> original = ctx.getTransportContext().getCompletionHandler();
         if (response.isAcknowledgement()) {
@@ -421,7 +493,7 @@ final class HttpBodyCall {
             }
             // A unary call carries exactly one response message, so a response without a
             // body (HEAD, 204, 304) still gets one: its content type and no data.
-            return responder.finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original, false);
+            return finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original);
         }
 
         Buffer frame = null;
@@ -430,7 +502,7 @@ final class HttpBodyCall {
             firstMessageSent = true;
         }
         if (last) {
-            return responder.finish(ctx, frame, status, message, original, false);
+            return finish(ctx, frame, status, message, original);
         }
         if (frame == null) {
             if (response.isCommitted()) {
@@ -441,6 +513,13 @@ final class HttpBodyCall {
             return ctx.getInvokeAction();
         }
         return responder.send(ctx, frame);
+    }
+
+    private NextAction finish(FilterChainContext ctx, Buffer lastMessage, GrpcStatus status, String message,
+            CompletionHandler<WriteResult> original) {
+        NextAction next = responder.finish(ctx, lastMessage, status, message, original, false);
+        over();
+        return next;
     }
 
     /** One gRPC message: prefix and HttpBody fields, then the data bytes, in one heap buffer. */

@@ -7,6 +7,7 @@ import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.grizzly.PeerWindowFilter;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.glassfish.grizzly.filterchain.FilterChain;
@@ -53,15 +54,16 @@ class GrpcConnectorAddOnTest {
     @Test
     void installsTheFrameFiltersBelowTheCodecAndTheCallFiltersRightAfterHttp2ServerFilter() {
         FilterChain chain = configured(Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")).build();
-        assertEquals(8, chain.size());
+        assertEquals(9, chain.size());
         assertInstanceOf(TransportFilter.class, chain.get(0));
         assertInstanceOf(ConnectionWindowFilter.class, chain.get(1));
         assertInstanceOf(ClientResetFilter.class, chain.get(2));
-        assertInstanceOf(HttpServerFilter.class, chain.get(3));
-        assertInstanceOf(Http2ServerFilter.class, chain.get(4));
-        assertInstanceOf(HeaderTableSizeFilter.class, chain.get(5));
-        assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
-        assertInstanceOf(WebContainerFilter.class, chain.get(7));
+        assertInstanceOf(PeerWindowFilter.class, chain.get(3));
+        assertInstanceOf(HttpServerFilter.class, chain.get(4));
+        assertInstanceOf(Http2ServerFilter.class, chain.get(5));
+        assertInstanceOf(HeaderTableSizeFilter.class, chain.get(6));
+        assertInstanceOf(HttpBodyCallFilter.class, chain.get(7));
+        assertInstanceOf(WebContainerFilter.class, chain.get(8));
     }
 
     @Test
@@ -79,8 +81,8 @@ class GrpcConnectorAddOnTest {
     @MethodSource("unusableConfigurations")
     void anUnusableConfigurationLeavesTheListenerRefusingInsteadOfOpen(String address, Map<String, String> properties) {
         FilterChain chain = configured(address, properties).build();
-        assertEquals(8, chain.size());
-        assertInstanceOf(HttpBodyCallFilter.class, chain.get(6));
+        assertEquals(9, chain.size());
+        assertInstanceOf(HttpBodyCallFilter.class, chain.get(7));
     }
 
     static Stream<Arguments> unusableConfigurations() {
@@ -90,7 +92,9 @@ class GrpcConnectorAddOnTest {
                 Arguments.of("127.0.0.1", Map.of("grpc-connector", "true")),
                 Arguments.of("0.0.0.0", Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")),
                 Arguments.of("192.0.2.1", Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")),
-                Arguments.of("127.0.0.1", Map.of("grpc-connector", "true", "grpc-connector-secret", "plain-text-secret-000")));
+                Arguments.of("127.0.0.1", Map.of("grpc-connector", "true", "grpc-connector-secret", "plain-text-secret-000")),
+                Arguments.of("127.0.0.1", Map.of("grpc-connector", "true", "grpc-connector-insecure", "true",
+                        "grpc-connector-stream-idle-timeout-seconds", "0")));
     }
 
     @Test
