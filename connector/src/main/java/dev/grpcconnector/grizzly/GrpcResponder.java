@@ -1,12 +1,12 @@
 package dev.grpcconnector.grizzly;
 
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.wire.GrpcMessageText;
 import dev.grpcconnector.wire.GrpcStatus;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.WriteResult;
@@ -59,16 +59,17 @@ import org.glassfish.grizzly.threadpool.Threads;
 final class GrpcResponder {
     /** Once every write completed, the stream's queue is empty within microseconds (defect 6). */
     private static final long QUEUE_DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final Logger LOG = Logger.getLogger(GrpcResponder.class.getName());
 
     private final HttpResponsePacket response;
+    private final RefusalLog refusals;
     private final Runnable progress;
     private int writesInFlight;
     private boolean abandoned;
 
     /** @param progress told each time one of the response's writes completes or makes progress */
-    GrpcResponder(HttpResponsePacket response, Runnable progress) {
+    GrpcResponder(HttpResponsePacket response, RefusalLog refusals, Runnable progress) {
         this.response = response;
+        this.refusals = refusals;
         this.progress = progress;
     }
 
@@ -126,8 +127,8 @@ final class GrpcResponder {
         String endMessage = message;
         boolean allWritten = awaitWrites();
         if (allWritten && !StreamOutputQueue.awaitEmpty(Http2Stream.getStreamFor(response), QUEUE_DRAIN_TIMEOUT_NANOS)) {
-            LOG.log(Level.WARNING, "gRPC response for {0}: the stream''s output queue did not drain after its last write; "
-                    + "its trailers may be sent twice (Grizzly defect 6)", response.getRequest().getRequestURI());
+            refusals.refused(Level.WARNING, "response trailers may be sent twice: the stream's output queue did not drain "
+                    + "after its last write (Grizzly defect 6)", "gRPC call " + response.getRequest().getRequestURI());
         }
         if (isAbandoned()) {
             // The call was cancelled: its stream is reset, and trailers would be refused.
@@ -143,7 +144,8 @@ final class GrpcResponder {
             endMessage = Threads.isService()
                     ? "response ended on a Grizzly selector thread while data was still in flight; its tail may be lost"
                     : "interrupted while the response's data was still in flight; its tail may be lost";
-            LOG.log(Level.WARNING, "gRPC response for {0}: {1}", new Object[] {response.getRequest().getRequestURI(), endMessage});
+            refusals.refused(Level.WARNING, "response ended with INTERNAL: " + endMessage,
+                    "gRPC call " + response.getRequest().getRequestURI());
         }
         HttpTrailer.Builder trailer = HttpTrailer.builder(response).content(Buffers.EMPTY_BUFFER).last(true)
                 .header("grpc-status", endStatus.wireValue());

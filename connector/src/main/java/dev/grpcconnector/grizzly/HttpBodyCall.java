@@ -1,6 +1,7 @@
 package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.translate.ResponseTranslator.ResponseHead;
@@ -20,7 +21,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.CompletionHandler;
@@ -59,7 +59,6 @@ import org.glassfish.grizzly.memory.MemoryManager;
  */
 final class HttpBodyCall {
     static final String ATTRIBUTE = HttpBodyCall.class.getName();
-    private static final Logger LOG = Logger.getLogger(HttpBodyCall.class.getName());
 
     /** What the call is, from its gRPC path. */
     enum Kind {
@@ -76,6 +75,7 @@ final class HttpBodyCall {
     private final HealthService health;
     private final Executor applicationThreads;
     private final GrpcResponder responder;
+    private final RefusalLog refusals;
     private final StreamIdleTimeout idle;
     private final CallsPerConnection.Slot slot;
 
@@ -105,8 +105,10 @@ final class HttpBodyCall {
      * @param slot the call's place among its connection's calls in flight, given back when it is over
      */
     HttpBodyCall(Kind kind, HttpRequestPacket request, int maxMessageBytes, RequestTranslator translator,
-            HealthService health, Executor applicationThreads, long idleTimeoutNanos, CallsPerConnection.Slot slot) {
+            HealthService health, Executor applicationThreads, RefusalLog refusals, long idleTimeoutNanos,
+            CallsPerConnection.Slot slot) {
         this.applicationThreads = applicationThreads;
+        this.refusals = refusals;
         this.kind = kind;
         this.request = request;
         this.grpcPath = request.getRequestURI();
@@ -121,7 +123,7 @@ final class HttpBodyCall {
         this.health = health;
         this.slot = slot;
         this.idle = StreamIdleTimeout.start(idleTimeoutNanos, this::idleExpired);
-        this.responder = new GrpcResponder(request.getResponse(), idle::touch);
+        this.responder = new GrpcResponder(request.getResponse(), refusals, idle::touch);
         slot.attach(this);
     }
 
@@ -279,8 +281,8 @@ final class HttpBodyCall {
      * request; afterwards the application's read fails and the trailers carry the status.
      */
     private NextAction reject(FilterChainContext ctx, GrpcStatusException error) {
-        LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2} failed: {3} {4}", new Object[] {
-            grpcPath, request.getProtocolRequestId(), ctx.getConnection().getPeerAddress(), error.status(), error.getMessage()});
+        refusals.refused(Level.INFO, "call failed with " + error.status(), "gRPC call " + grpcPath + " on stream "
+                + request.getProtocolRequestId() + " from " + ctx.getConnection().getPeerAddress() + ": " + error.getMessage());
         if (!dispatched) {
             end();
         }
@@ -326,7 +328,7 @@ final class HttpBodyCall {
      * gone out yet, else RST_STREAM(CANCEL).
      */
     private void deadlineExpired() {
-        expire("deadline of " + deadlineMillis + " ms exceeded", false);
+        expire("call cancelled: DEADLINE_EXCEEDED", "deadline of " + deadlineMillis + " ms exceeded", false);
     }
 
     /**
@@ -337,11 +339,15 @@ final class HttpBodyCall {
      * complete.
      */
     private void idleExpired(long idleMillis) {
-        expire("no bytes moved on the call for " + idleMillis + " ms (the connector's stream idle timeout)", true);
+        expire("call cancelled: DEADLINE_EXCEEDED (stream idle timeout)",
+                "no bytes moved on the call for " + idleMillis + " ms (the connector's stream idle timeout)", true);
     }
 
-    /** @param afterLastWrite also when the application has written the end of its response */
-    private void expire(String reason, boolean afterLastWrite) {
+    /**
+     * @param logReason the fixed reason of the log line ({@link RefusalLog})
+     * @param afterLastWrite also when the application has written the end of its response
+     */
+    private void expire(String logReason, String reason, boolean afterLastWrite) {
         boolean headerSent;
         synchronized (this) {
             if (cancelled || over || (ended && !afterLastWrite)) {
@@ -354,8 +360,8 @@ final class HttpBodyCall {
                 deadline.cancel(false);
             }
         }
-        LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2}: {3}, cancelling the request", new Object[] {
-            grpcPath, stream.getId(), connection.getPeerAddress(), reason});
+        refusals.refused(Level.INFO, logReason, "gRPC call " + grpcPath + " on stream " + stream.getId() + " from "
+                + connection.getPeerAddress() + ": " + reason + ", cancelling the request");
         cancelInContainer(new GrpcStatusException(GrpcStatus.DEADLINE_EXCEEDED, reason));
         stream.terminateWithReason(new IOException("gRPC " + reason));
         byte[] frame = headerSent ? RawFrames.rstStream(stream.getId(), RawFrames.CANCEL)
@@ -382,8 +388,8 @@ final class HttpBodyCall {
                 deadline.cancel(false);
             }
         }
-        LOG.log(Level.INFO, "gRPC call {0} on stream {1} from {2} cancelled by the client", new Object[] {
-            grpcPath, stream.getId(), connection.getPeerAddress()});
+        refusals.refused(Level.INFO, "call cancelled by the client (RST_STREAM)", "gRPC call " + grpcPath + " on stream "
+                + stream.getId() + " from " + connection.getPeerAddress());
         cancelInContainer(new GrpcStatusException(GrpcStatus.CANCELLED, "gRPC call cancelled by the client"));
         over();
     }
@@ -496,8 +502,12 @@ final class HttpBodyCall {
             return finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original);
         }
 
+        // A bodyless response (HEAD, 204, 304) still sends one message with the type and
+        // no data when it has a type: Envoy takes the browser's Content-Type from the
+        // first non-empty message and gives application/json without one (contract fact 10).
         Buffer frame = null;
-        if (body && (bytes.hasRemaining() || !firstMessageSent)) {
+        boolean typeOnly = !body && !head.contentType().isEmpty();
+        if ((body && bytes.hasRemaining()) || (!firstMessageSent && (body || typeOnly))) {
             frame = frame(memory, firstMessageSent ? "" : head.contentType(), bytes);
             firstMessageSent = true;
         }

@@ -1,8 +1,8 @@
 package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.security.EdgeAuthentication;
-import dev.grpcconnector.security.RefusalLog;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.wire.GrpcStatus;
 import java.io.IOException;
@@ -103,7 +103,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
             if (slot == null) {
                 return refuseOverLimit(ctx, request, content);
             }
-            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads,
+            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads, refusals,
                     limits.idleTimeoutNanos(), slot);
             request.setAttribute(HttpBodyCall.ATTRIBUTE, call);
         }
@@ -131,7 +131,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
      */
     private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, HttpContent content, boolean grpc,
             String reason) {
-        refusals.refused(Level.WARNING, "unauthenticated: " + reason, "from " + ctx.getConnection().getPeerAddress()
+        refusals.refused(Level.WARNING, (grpc ? "call" : "request") + " refused, unauthenticated: " + reason, "from " + ctx.getConnection().getPeerAddress()
                 + ", " + request.getMethod() + " " + request.getRequestURI());
         request.setAttribute(REFUSED, Boolean.TRUE);
         discard(content);
@@ -156,7 +156,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
      * with {@code RESOURCE_EXHAUSTED} trailers-only, before the application sees it.
      */
     private NextAction refuseOverLimit(FilterChainContext ctx, HttpRequestPacket request, HttpContent content) {
-        refusals.refused(Level.WARNING, TOO_MANY_CALLS_MESSAGE + " (limit " + limits.maxCallsPerConnection() + ")",
+        refusals.refused(Level.WARNING, "call refused: " + TOO_MANY_CALLS_MESSAGE + " (limit " + limits.maxCallsPerConnection() + ")",
                 "from " + ctx.getConnection().getPeerAddress() + ", " + request.getRequestURI());
         request.setAttribute(REFUSED, Boolean.TRUE);
         discard(content);

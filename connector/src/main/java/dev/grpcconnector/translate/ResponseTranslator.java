@@ -1,7 +1,9 @@
 package dev.grpcconnector.translate;
 
 import java.util.Set;
+import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.util.ContentType;
 import org.glassfish.grizzly.http.util.MimeHeaders;
 
@@ -13,12 +15,26 @@ import org.glassfish.grizzly.http.util.MimeHeaders;
  * Content type and length never become metadata: the type travels in the HttpBody
  * (Envoy sets the browser's header from it, contract fact 12), the length would be wrong
  * for the framed body, and hop-by-hop headers mean nothing across a proxy.
+ *
+ * <p><b>Bodyless responses</b> (HEAD, 204, 304): Envoy's transcoder gives the browser
+ * {@code application/json} and, for {@code Stream}, no length, whatever the application
+ * said, because a streamed HttpBody response has no length and may have no message to
+ * take a type from (contract fact 10 and 12; docs/envoy.md, "HEAD, 204 and 304"). So the
+ * head of a bodyless response also carries what the application declared, for the edge's
+ * Lua filter to restore: {@link #CONTENT_TYPE} (the type, or empty when the application
+ * set none) and, for HEAD and 304, {@link #CONTENT_LENGTH} when the application declared a
+ * length. Both are removed when an application sets them itself, so only the connector
+ * can make the edge announce a length, and only for a response that has no body.
  */
 public final class ResponseTranslator {
     public static final String HTTP_CODE = "x-http-code";
+    /** A bodyless response's content type as the application declared it, empty for none. */
+    public static final String CONTENT_TYPE = "x-http-content-type";
+    /** A HEAD or 304 response's Content-Length as the application declared it. */
+    public static final String CONTENT_LENGTH = "x-http-content-length";
     private static final Set<String> DROPPED = Set.of(
             "content-type", "content-length", "transfer-encoding", "connection", "keep-alive",
-            "proxy-connection", "upgrade", "te", "trailer");
+            "proxy-connection", "upgrade", "te", "trailer", CONTENT_TYPE, CONTENT_LENGTH);
 
     private ResponseTranslator() {
     }
@@ -29,17 +45,27 @@ public final class ResponseTranslator {
     public static ResponseHead translate(HttpResponsePacket response) {
         int status = response.getStatus();
         String contentType = response.getContentType();
+        long contentLength = response.getContentLength();
         MimeHeaders headers = response.getHeaders();
         for (String name : DROPPED) {
             headers.removeHeader(name);
         }
         headers.setValue(HTTP_CODE).setString(Integer.toString(status));
+        ResponseHead head = new ResponseHead(status, contentType == null ? "" : contentType);
+        HttpRequestPacket request = response.getRequest();
+        boolean headRequest = request != null && Method.HEAD.equals(request.getMethod());
+        if (!head.hasBody(headRequest)) {
+            headers.setValue(CONTENT_TYPE).setString(head.contentType());
+            if (contentLength >= 0 && (headRequest || status == 304) && status >= 200 && status != 204) {
+                headers.setValue(CONTENT_LENGTH).setString(Long.toString(contentLength));
+            }
+        }
         response.setStatus(200);
         response.setContentType(grpcContentType());
         response.setContentLengthLong(-1);
         response.setChunked(false);
         response.setExpectContent(true);
-        return new ResponseHead(status, contentType == null ? "" : contentType);
+        return head;
     }
 
     /** A fresh holder each time: Grizzly's ContentType caches bytes and is not thread-safe. */

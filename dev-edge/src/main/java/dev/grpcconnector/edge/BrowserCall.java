@@ -230,8 +230,10 @@ final class BrowserCall extends ClientCall.Listener<HttpBody> {
             exchange.getResponseHeaders().add(header.getKey(), header.getValue());
         }
         byte[] whole = responseHead.wholeBody();
-        if (whole != null && exchange.getRequestMethod().equals("HEAD")) {
-            exchange.getResponseHeaders().set("Content-Length", Integer.toString(whole.length));
+        // The JDK server sends no length for HEAD and 304 itself; the Lua filter gives the
+        // application's (never on a 204, which has none, RFC 9110 §8.6).
+        if (discardBody && responseHead.declaredLength() != null && responseHead.status() != 204) {
+            exchange.getResponseHeaders().set("Content-Length", responseHead.declaredLength());
         }
         // 0 means chunked, -1 no body (Content-Length: 0), n a body of n bytes.
         long length = discardBody ? -1 : whole == null ? 0 : whole.length == 0 ? -1 : whole.length;

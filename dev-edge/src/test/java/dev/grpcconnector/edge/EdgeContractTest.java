@@ -355,6 +355,56 @@ class EdgeContractTest {
     }
 
     @Test
+    void headGetsTheApplicationsTypeAndLengthAsTheLuaFilterRestoresThem() throws Exception {
+        // What the connector sends for HEAD of a 218-byte page on Stream: the type in one
+        // empty message and the application's own content headers in the metadata.
+        backend.script(call -> {
+            call.sendHeaders(metadata("x-http-code", "200", "etag", "W/\"218-1\"",
+                    "x-http-content-type", "text/html", "x-http-content-length", "218"));
+            call.sendMessage(HttpBody.newBuilder().setContentType("text/html").build());
+            call.close(Status.OK, new Metadata());
+        });
+        String response = raw("HEAD /page.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        String head = response.toLowerCase(java.util.Locale.ROOT);
+        assertTrue(head.contains("\r\ncontent-length: 218\r\n"), response);
+        assertTrue(head.contains("\r\ncontent-type: text/html\r\n"), response);
+        assertTrue(head.contains("\r\netag: w/\"218-1\"\r\n"), response);
+        assertFalse(head.contains("x-http-"), response);
+        assertTrue(response.endsWith("\r\n\r\n"), "no body after the header block: " + response);
+    }
+
+    @Test
+    void notModifiedWithoutTypeHasNoContentType() throws Exception {
+        // A 304 from GlassFish has no Content-Type: the transcoder's application/json
+        // default would overwrite the browser's cached type (RFC 9111 §4.3.4).
+        backend.script(call -> {
+            call.sendHeaders(metadata("x-http-code", "304", "etag", "W/\"218-1\"", "x-http-content-type", ""));
+            call.close(Status.OK, new Metadata());
+        });
+        HttpResponse<byte[]> r = send(get("/page.html").header("If-None-Match", "W/\"218-1\""));
+
+        assertEquals(304, r.statusCode());
+        assertEquals(List.of(), r.headers().allValues("content-type"));
+        assertEquals(List.of("W/\"218-1\""), r.headers().allValues("etag"));
+        assertEquals(List.of(), r.headers().allValues("x-http-content-type"));
+    }
+
+    @Test
+    void declaredLengthNeverReachesAResponseWithABody() throws Exception {
+        backend.script(call -> {
+            call.sendHeaders(metadata("x-http-content-length", "3"));
+            call.sendMessage(HttpBody.newBuilder().setContentType("text/plain").setData(utf8("0123456789")).build());
+            call.close(Status.OK, new Metadata());
+        });
+        HttpResponse<byte[]> r = send(get("/"));
+
+        assertEquals("0123456789", new String(r.body(), StandardCharsets.UTF_8));
+        r.headers().firstValue("content-length").ifPresent(length -> assertEquals("10", length));
+    }
+
+    @Test
     void browserGoingAwayCancelsTheCall() throws Exception {
         backend.script(call -> {
             call.sendHeaders(new Metadata());

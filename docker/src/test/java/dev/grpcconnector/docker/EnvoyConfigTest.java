@@ -156,6 +156,10 @@ class EnvoyConfigTest {
         assertTrue(onResponse.contains("headers:replace(\":status\", code)"), onResponse);
         // Only a successful call's status is replaced: a mapped gRPC error stays (fact 16).
         assertTrue(onResponse.contains("headers:get(\":status\") == \"200\""), onResponse);
+        // A bodyless response's own content headers (docs/envoy.md, "HEAD, 204 and 304").
+        for (String header : List.of("x-http-content-type", "x-http-content-length")) {
+            assertTrue(onResponse.contains("headers:remove(\"" + header + "\")"), "not consumed: " + header);
+        }
     }
 
     @Test

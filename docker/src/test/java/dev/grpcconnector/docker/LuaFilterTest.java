@@ -80,6 +80,46 @@ class LuaFilterTest {
     }
 
     @Test
+    void bodylessResponseGetsTheApplicationsContentTypeAndLength() {
+        // HEAD of a page through Stream: the transcoder took the type from the message but
+        // gives no length (fact 10); the connector sent the application's own.
+        assertEquals(Map.of(":status", "200", "content-type", "text/html", "content-length", "218"),
+                respond(Map.of(":status", "200", "content-type", "text/html", "x-http-code", "200",
+                        "x-http-content-type", "text/html", "x-http-content-length", "218")));
+        // Through Handle the transcoder set the length of the one empty message.
+        assertEquals(Map.of(":status", "200", "content-type", "text/html", "content-length", "218"),
+                respond(Map.of(":status", "200", "content-type", "text/html", "content-length", "0",
+                        "x-http-code", "200", "x-http-content-type", "text/html", "x-http-content-length", "218")));
+    }
+
+    @Test
+    void bodylessResponseWithoutTypeLosesTheTranscodersDefault() {
+        // 204 and 304 from GlassFish carry no Content-Type; the transcoder's default
+        // application/json on a 304 would update the browser's cached entry (RFC 9111 §4.3.4).
+        assertEquals(Map.of(":status", "304", "etag", "W/\"218-1\""),
+                respond(Map.of(":status", "200", "content-type", "application/json", "x-http-code", "304",
+                        "etag", "W/\"218-1\"", "x-http-content-type", "")));
+        assertEquals(Map.of(":status", "204"),
+                respond(Map.of(":status", "200", "content-type", "application/json", "x-http-code", "204",
+                        "x-http-content-type", "")));
+    }
+
+    @Test
+    void contentHeadersOfAMappedGrpcErrorStayTheTranscoders() {
+        Map<String, String> out = respond(Map.of(":status", "500", "content-type", "application/json",
+                "content-length", "40", "x-http-code", "204", "x-http-content-type", "", "x-http-content-length", "7"));
+        assertEquals(Map.of(":status", "500", "content-type", "application/json", "content-length", "40"), out);
+    }
+
+    @Test
+    void malformedContentLengthIsDropped() {
+        for (String bad : new String[] {"", "-1", "1e3", " 5", "5 ", "0x10", "12a"}) {
+            assertEquals(Map.of(":status", "200", "content-type", "text/html"),
+                    respond(Map.of(":status", "200", "content-type", "text/html", "x-http-content-length", bad)), bad);
+        }
+    }
+
+    @Test
     void responseWithoutHttpCodeIsUntouched() {
         // A local reply or a trailers-only gRPC error carries none.
         Map<String, String> in = Map.of(":status", "503", "content-type", "application/json");

@@ -20,12 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * content type. {@code Stream} is called as Envoy calls it for a request it has whole:
  * one HttpBody, then half-close.
  *
- * <p>It also pins down the one intended difference: a bodyless response (HEAD, 204) is
- * headers and trailers only on {@code Stream}, with NO message (Envoy then sends an empty
- * body), while {@code Handle}, being unary, always carries exactly one message (grpc-java
- * rejects a unary response with none or two, so an OK status with a message proves
- * "exactly one"). A connector that sent an empty message on {@code Stream}, or lost
- * headers, cookies, the status or the body on the streaming path, fails here.
+ * <p>It also pins down the one intended difference: a bodyless response (HEAD, 204) on
+ * {@code Stream} carries one message with the content type and no data when the
+ * application gave a type (Envoy takes the browser's Content-Type from it), and none
+ * without one, while {@code Handle}, being unary, always carries exactly one message
+ * (grpc-java rejects a unary response with none or two, so an OK status with a message
+ * proves "exactly one"). A connector that sent data for a bodyless response on
+ * {@code Stream}, or lost headers, cookies, the status, the type or the body on the
+ * streaming path, fails here. BodylessHeadIT compares bodyless heads with direct HTTP.
  */
 class StreamDifferentialIT extends ConnectorTestBase {
 
@@ -87,8 +89,12 @@ class StreamDifferentialIT extends ConnectorTestBase {
         assertNotNull(h.body(), () -> c + ": Handle must carry one message: " + h);
         if (c.bodyless) {
             assertEquals(0, h.data().length, () -> c + ": Handle body");
-            assertTrue(s.messages().isEmpty(),
-                    () -> c + ": a bodyless response must send no message on Stream, got " + s.messages().size() + ": " + s);
+            assertEquals(h.contentType().isEmpty() ? 0 : 1, s.messages().size(),
+                    () -> c + ": a bodyless response sends one message on Stream when it has a type, else none: " + s);
+            assertEquals(0, s.data().length, () -> c + ": Stream data of a bodyless response");
+            if (!h.contentType().isEmpty()) {
+                assertEquals(h.contentType(), s.contentType(), () -> c + ": Stream content type");
+            }
             return;
         }
         assertFalse(s.messages().isEmpty(), () -> c + ": Stream sent no message: " + s);
