@@ -13,6 +13,8 @@ readonly POOL_NAME=grpc-thread-pool
 readonly MODULE_JAR_NAME=grpc-connector.jar
 readonly SECRET_ALIAS=grpc-connector-secret
 readonly PREVIOUS_SECRET_ALIAS=grpc-connector-previous-secret
+readonly TLS_KEYSTORE_PASSWORD_ALIAS=grpc-connector-tls-keystore-password
+readonly TLS_TRUSTSTORE_PASSWORD_ALIAS=grpc-connector-tls-truststore-password
 readonly CONFIG_PREFIX=configs.config.server-config
 readonly POOL_DOTTED="${CONFIG_PREFIX}.thread-pools.thread-pool.${POOL_NAME}"
 readonly PROTOCOL_DOTTED="${CONFIG_PREFIX}.network-config.protocols.protocol.${PROTOCOL_NAME}"
@@ -125,6 +127,23 @@ read_secret_file() { # OPTION FILE
   secret=${secret%$'\r'}
   [[ $secret =~ ^[!-~]{16,}$ ]] || die "$1: the secret in '$2' must be 16 or more printable ASCII characters without spaces (e.g. head -c 30 /dev/urandom | base64)"
   printf '%s' "$secret"
+}
+
+# The password in FILE, without one trailing line break; dies when FILE is
+# unreadable or the password empty (keystore passwords need not be secrets of 16+).
+read_password_file() { # OPTION FILE
+  [[ -f $2 && -r $2 ]] || die "$1: cannot read '$2'"
+  local password
+  password=$(<"$2")
+  password=${password%$'\r'}
+  [[ -n $password ]] || die "$1: '$2' is empty"
+  printf '%s' "$password"
+}
+
+# FILE as an absolute path; dies unless it is a readable file.
+readable_file() { # OPTION FILE
+  [[ -f $2 && -r $2 ]] || die "$1: cannot read '$2'"
+  printf '%s/%s' "$(cd "$(dirname "$2")" && pwd)" "$(basename "$2")"
 }
 
 # Something accepts TCP connections on 127.0.0.1:PORT.

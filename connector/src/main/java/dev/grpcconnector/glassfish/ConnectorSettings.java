@@ -1,6 +1,7 @@
 package dev.grpcconnector.glassfish;
 
 import dev.grpcconnector.grizzly.CallLimits;
+import dev.grpcconnector.security.ListenerTls;
 import dev.grpcconnector.security.SharedSecret;
 import java.util.function.Function;
 
@@ -22,13 +23,17 @@ import java.util.function.Function;
  *     send in every call; {@code null} when not configured
  * @param insecure {@code grpc-connector-insecure}: trust every caller (development only,
  *     loopback listeners only)
+ * @param tls {@code grpc-connector-tls-*} and {@code grpc-connector-allowed-client-identities}:
+ *     the connector's own TLS with client certificates required (mutual TLS with the edge),
+ *     {@code null} when not configured ({@link TlsProperties})
  * @param streamIdleTimeoutSeconds {@code grpc-connector-stream-idle-timeout-seconds}: a call
  *     on which no byte moved for this long is ended
  * @param maxCallsPerConnection {@code grpc-connector-max-calls-per-connection}: calls in
- *     flight beyond this many on one connection are refused
+ *     flight beyond this many on one connection are refused; 0 when not set (then the
+ *     listener's {@code http2-max-concurrent-streams} applies, see {@link #callLimits})
  */
 public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes, int shutdownDrainSeconds,
-        int applicationThreads, SharedSecret secret, boolean insecure, int streamIdleTimeoutSeconds,
+        int applicationThreads, SharedSecret secret, boolean insecure, ListenerTls tls, int streamIdleTimeoutSeconds,
         int maxCallsPerConnection) {
     public static final String ENABLED = "grpc-connector";
     public static final String TRUSTED_PROXY_HOPS = "grpc-connector-trusted-proxy-hops";
@@ -41,14 +46,12 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
     public static final String STREAM_IDLE_TIMEOUT_SECONDS = "grpc-connector-stream-idle-timeout-seconds";
     public static final String MAX_CALLS_PER_CONNECTION = "grpc-connector-max-calls-per-connection";
     /** The settings of a listener without the connector. */
-    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false, 0, 0);
+    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false, null, 0, 0);
     public static final int DEFAULT_APPLICATION_THREADS = 64;
     public static final int DEFAULT_TRUSTED_PROXY_HOPS = 1;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
     /** Twice Envoy's {@code stream_idle_timeout} of 5 minutes, so that Envoy, which sees the browser, acts first. */
     public static final int DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS = 600;
-    /** GlassFish's default {@code http2-max-concurrent-streams}: what Envoy may fill one connection with. */
-    public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 100;
 
     /** As {@link #from(Function, Function)} for properties whose written and resolved values are the same. */
     public static ConnectorSettings from(Function<String, String> property) {
@@ -77,13 +80,21 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
                 number(property, APPLICATION_THREADS, DEFAULT_APPLICATION_THREADS, 1),
                 current == null ? null : SharedSecret.of(current, previous),
                 flag(property, INSECURE),
+                TlsProperties.read(property, raw),
                 number(property, STREAM_IDLE_TIMEOUT_SECONDS, DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS, 1),
-                number(property, MAX_CALLS_PER_CONNECTION, DEFAULT_MAX_CALLS_PER_CONNECTION, 1));
+                number(property, MAX_CALLS_PER_CONNECTION, 0, 1));
     }
 
-    /** The limits on what one client may hold: idle time of a call, calls in flight per connection. */
-    public CallLimits callLimits() {
-        return CallLimits.of(streamIdleTimeoutSeconds, maxCallsPerConnection);
+    /**
+     * The limits on what one client may hold: idle time of a call, calls in flight per
+     * connection.
+     *
+     * @param listenerStreams the listener's {@code http2-max-concurrent-streams}: the calls
+     *     per connection when {@code grpc-connector-max-calls-per-connection} is not set, so
+     *     that the edge, which may fill a connection up to that many streams, is never refused
+     */
+    public CallLimits callLimits(int listenerStreams) {
+        return CallLimits.of(streamIdleTimeoutSeconds, maxCallsPerConnection > 0 ? maxCallsPerConnection : listenerStreams);
     }
 
     private static boolean flag(Function<String, String> property, String name) {

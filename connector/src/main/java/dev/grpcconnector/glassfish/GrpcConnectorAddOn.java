@@ -1,11 +1,16 @@
 package dev.grpcconnector.glassfish;
 
+import dev.grpcconnector.grizzly.CallLimits;
 import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import dev.grpcconnector.grizzly.PeerWindowFilter;
+import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
+import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
+import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.health.HealthService;
+import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.security.EdgeAuthentication;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,6 +25,7 @@ import org.glassfish.grizzly.config.dom.NetworkListener;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http2.Http2Configuration;
 import org.glassfish.grizzly.http2.Http2ServerFilter;
 import org.glassfish.hk2.api.PerLookup;
 import org.glassfish.hk2.api.Rank;
@@ -40,17 +46,23 @@ import org.jvnet.hk2.annotations.Service;
  * add-on (it extends {@link CometAddOn} and calls it first), and on a listener without
  * the {@code grpc-connector=true} property it does nothing else.
  *
- * <p>Where the property is set it inserts {@link ConnectionWindowFilter},
- * {@link ClientResetFilter} and {@link PeerWindowFilter} right below the HTTP/1 codec ({@code HttpServerFilter}, which
- * is below {@code Http2ServerFilter}), where the connection's raw bytes pass, and
- * {@link HeaderTableSizeFilter} and {@link HttpBodyCallFilter} right after
- * {@code Http2ServerFilter}, where each HTTP/2 stream is a request:
+ * <p>Where the property is set it inserts, right below the HTTP/1 codec
+ * ({@code HttpServerFilter}, which is below {@code Http2ServerFilter}), where the
+ * connection's raw bytes pass, {@link ConnectionWindowFilter}, {@link ClientResetFilter},
+ * {@link PeerWindowFilter}, the inbound part of {@link ConcurrentStreamLimit} and {@link TruncatedHeadersScrubFilter};
+ * and right after {@code Http2ServerFilter}, where each HTTP/2 stream is a request, the
+ * request part of {@link ConcurrentStreamLimit}, {@link HeaderListCeilingFilter},
+ * {@link HeaderTableSizeFilter} and {@link HttpBodyCallFilter} (docs/architecture.md says
+ * why each is there and why in this order):
  *
  * <pre>
  * Transport → IdleTimeout → ConnectionWindowFilter → ClientResetFilter → PeerWindowFilter
- *     → HTTP/1 codec → Http2ServerFilter → HeaderTableSizeFilter → HttpBodyCallFilter → … → web container
+ *     → ConcurrentStreamLimit.Inbound → TruncatedHeadersScrubFilter → HTTP/1 codec → Http2ServerFilter → ConcurrentStreamLimit.Requests
+ *     → HeaderListCeilingFilter → HeaderTableSizeFilter → HttpBodyCallFilter → … → web container
  * </pre>
- * GlassFish calls
+ * It also sets Grizzly's own concurrent-stream and header-list limits out of a client's
+ * reach ({@link ConcurrentStreamLimit#grizzlyLimit}, {@link HeaderListCeilingFilter#grizzlyLimit}),
+ * while the configured ones are advertised and enforced. GlassFish calls
  * {@link #configure} and then {@link #setup} each time it builds the listener, so a
  * changed setting takes effect when the listener is rebuilt. One instance per listener
  * ({@link PerLookup}).
@@ -61,6 +73,8 @@ import org.jvnet.hk2.annotations.Service;
 @ContractsProvided({GrpcConnectorAddOn.class, AddOn.class})
 public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement<Http> {
     private static final Logger LOG = Logger.getLogger(GrpcConnectorAddOn.class.getName());
+    /** Grizzly's {@code Http2Session.getDefaultMaxConcurrentStreams()}, GlassFish's default too. */
+    private static final int DEFAULT_MAX_STREAMS = 100;
 
     private ConnectorSettings settings = ConnectorSettings.DISABLED;
     private EdgeAuthentication authentication;
@@ -116,6 +130,12 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
     }
 
     private EdgeAuthentication authentication(ConnectorSettings settings, String address) {
+        if (settings.tls() != null) {
+            if (settings.insecure()) {
+                throw new IllegalArgumentException(ConnectorSettings.INSECURE + "=true contradicts the configured TLS");
+            }
+            return EdgeAuthentication.requireClientCertificate(settings.tls().clientCertificates(), settings.secret());
+        }
         if (settings.secret() != null) {
             if (settings.insecure()) {
                 throw new IllegalArgumentException(ConnectorSettings.INSECURE + "=true contradicts the configured secret");
@@ -138,7 +158,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                 + "process that reaches the port could pose as Envoy. Configure a shared secret: asadmin "
                 + "create-password-alias grpc-connector-secret, then set the <http> property " + ConnectorSettings.SECRET
                 + "=${ALIAS=grpc-connector-secret} (or " + ConnectorSettings.SECRET + "-file=/path/to/file); "
-                + "glassfish-config/install.sh --secret-file FILE does it for you. For local development only: "
+                + "glassfish-config/install.sh --secret-file FILE does it for you. Or mutual TLS: the properties "
+                + "grpc-connector-tls-keystore, grpc-connector-tls-keystore-password, grpc-connector-tls-truststore and "
+                + "security-enabled=true on the protocol (install.sh --tls-keystore ... --tls-truststore ...). "
+                + "For local development only: "
                 + ConnectorSettings.INSECURE + "=true on a listener bound to 127.0.0.1. See docs/security.md");
     }
 
@@ -156,6 +179,13 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         if (!settings.enabled()) {
             return;
         }
+        if (settings.tls() != null && !settings.tls().install(builder, new RefusalLog(LOG, listenerName))) {
+            String fix = "grpc-connector-tls-keystore is set, but the protocol's security-enabled is false (set "
+                    + "security-enabled=true on the listener's protocol; the connector then replaces GlassFish's TLS "
+                    + "with its own)";
+            LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {listenerName, fix});
+            authentication = EdgeAuthentication.refuseAll(fix);
+        }
         int http2 = builder.indexOfType(Http2ServerFilter.class);
         int codec = builder.indexOfType(HttpServerFilter.class);
         if (http2 < 0 || codec < 0 || codec > http2) {
@@ -168,21 +198,39 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
             LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {listenerName, fix});
             builder.add(codec + 1, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(),
                     settings.trustedProxyHops(), settings.applicationThreads(), health, EdgeAuthentication.refuseAll(fix),
-                    settings.callLimits()));
+                    settings.callLimits(DEFAULT_MAX_STREAMS)));
             return;
         }
+        Http2Configuration http2Settings = ((Http2ServerFilter) builder.get(http2)).getConfiguration();
+        int headerListLimit = http2Settings.getMaxHeaderListSize();
+        ConcurrentStreamLimit streams = new ConcurrentStreamLimit(listenerName,
+                http2Settings.getMaxConcurrentStreams() > 0 ? http2Settings.getMaxConcurrentStreams() : DEFAULT_MAX_STREAMS);
+        int grizzlyStreams = ConcurrentStreamLimit.grizzlyLimit(streams.limit());
+        http2Settings.setMaxConcurrentStreams(grizzlyStreams);
+        http2Settings.setStreamsHighWaterMark(ConcurrentStreamLimit.grizzlyHighWaterMark(grizzlyStreams));
+        http2Settings.setMaxHeaderListSize(HeaderListCeilingFilter.grizzlyLimit(headerListLimit));
         // Below the HTTP/1 codec, where the connection's raw bytes pass both ways.
         builder.add(codec, new ConnectionWindowFilter());
         builder.add(codec + 1, new ClientResetFilter());
         builder.add(codec + 2, new PeerWindowFilter());
-        http2 += 3;
-        builder.add(http2 + 1, new HeaderTableSizeFilter());
-        builder.add(http2 + 2, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
-                settings.applicationThreads(), health, authentication, settings.callLimits()));
+        builder.add(codec + 3, streams.inbound());
+        builder.add(codec + 4, new TruncatedHeadersScrubFilter());
+        http2 += 5;
+        builder.add(http2 + 1, streams.requests());
+        builder.add(http2 + 2, new HeaderListCeilingFilter(listenerName, headerListLimit));
+        builder.add(http2 + 3, new HeaderTableSizeFilter());
+        CallLimits limits = settings.callLimits(streams.limit());
+        builder.add(http2 + 4, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
+                settings.applicationThreads(), health, authentication, limits));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
-                + "{3} application threads, callers authenticated by {4}; stream idle timeout {5} s, at most {6} calls in "
-                + "flight per connection", new Object[] {listenerName, settings.trustedProxyHops(),
-                    settings.maxMessageBytes(), settings.applicationThreads(), authentication,
-                    settings.streamIdleTimeoutSeconds(), settings.maxCallsPerConnection()});
+                + "{3} application threads, callers authenticated by {4}{5}", new Object[] {listenerName,
+                    settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication,
+                    settings.tls() == null ? "" : "; " + settings.tls()});
+        LOG.log(Level.INFO, "gRPC connector on listener {0}: header lists up to {1,number,#} bytes (decoded), {2} concurrent "
+                + "streams per connection (http2-max-header-list-size-in-bytes, http2-max-concurrent-streams); "
+                + "stream idle timeout {3} s, at most {4} calls in flight per connection",
+                new Object[] {listenerName, headerListLimit, streams.limit(),
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(limits.idleTimeoutNanos()),
+                    limits.maxCallsPerConnection()});
     }
 }

@@ -20,7 +20,7 @@ import org.glassfish.grizzly.http2.Http2Stream;
 public final class ClientResetFilter extends InboundFrameFilter<Http2FrameScanner.FrameListener> {
 
     @Override
-    Http2FrameScanner.FrameListener newListener(Connection<?> connection) {
+    protected Http2FrameScanner.FrameListener newListener(Connection<?> connection) {
         return (type, flags, streamId, length) -> {
             if (type == Http2FrameScanner.RST_STREAM && streamId != 0) {
                 reset(connection, streamId);

@@ -41,7 +41,7 @@ public final class ConnectionWindowFilter extends InboundFrameFilter<ConnectionW
     private static final int WINDOW_UPDATE_FRAME_LENGTH = Http2FrameScanner.FRAME_HEADER_LENGTH + 4;
 
     @Override
-    Credit newListener(Connection<?> connection) {
+    protected Credit newListener(Connection<?> connection) {
         return new Credit();
     }
 

@@ -44,7 +44,7 @@ public final class HeaderTableSizeFilter extends BaseFilter {
     }
 
     /** A SETTINGS frame (not an ACK) on stream 0 that fills the buffer exactly. */
-    static boolean isServerSettings(Buffer buffer) {
+    public static boolean isServerSettings(Buffer buffer) {
         int start = buffer.position();
         if (buffer.remaining() < FRAME_HEADER) {
             return false;

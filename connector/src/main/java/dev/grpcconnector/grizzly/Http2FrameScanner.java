@@ -15,16 +15,17 @@ import org.glassfish.grizzly.Buffer;
  *
  * <p>Not thread-safe: Grizzly reads one connection on one thread at a time.
  */
-final class Http2FrameScanner<L extends Http2FrameScanner.FrameListener> {
-    static final int DATA = 0x0;
-    static final int RST_STREAM = 0x3;
+public final class Http2FrameScanner<L extends Http2FrameScanner.FrameListener> {
+    public static final int DATA = 0x0;
+    public static final int HEADERS = 0x1;
+    public static final int RST_STREAM = 0x3;
     static final int WINDOW_UPDATE = 0x8;
     static final int FRAME_HEADER_LENGTH = 9;
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** Receives the header of each inbound frame, before its payload has been read. */
-    interface FrameListener {
+    public interface FrameListener {
         void onFrame(int type, int flags, int streamId, int payloadLength);
     }
 

@@ -16,12 +16,12 @@ import org.glassfish.grizzly.filterchain.NextAction;
  *
  * @param <L> the per-connection listener
  */
-abstract class InboundFrameFilter<L extends Http2FrameScanner.FrameListener> extends BaseFilter {
+public abstract class InboundFrameFilter<L extends Http2FrameScanner.FrameListener> extends BaseFilter {
     private final Attribute<Http2FrameScanner<L>> scanners =
             AttributeBuilder.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(getClass().getName());
 
     /** The listener for a connection's frames, made at its first read. */
-    abstract L newListener(Connection<?> connection);
+    protected abstract L newListener(Connection<?> connection);
 
     @Override
     public final NextAction handleRead(FilterChainContext ctx) throws IOException {
@@ -38,7 +38,7 @@ abstract class InboundFrameFilter<L extends Http2FrameScanner.FrameListener> ext
     }
 
     /** The connection's scanner, or {@code null} before its first read. */
-    final Http2FrameScanner<L> scanner(Connection<?> connection) {
+    protected final Http2FrameScanner<L> scanner(Connection<?> connection) {
         return scanners.get(connection);
     }
 }

@@ -18,7 +18,7 @@ import org.glassfish.grizzly.http2.Http2Stream;
 public final class PeerWindowFilter extends InboundFrameFilter<Http2FrameScanner.FrameListener> {
 
     @Override
-    Http2FrameScanner.FrameListener newListener(Connection<?> connection) {
+    protected Http2FrameScanner.FrameListener newListener(Connection<?> connection) {
         return (type, flags, streamId, length) -> {
             if (type != Http2FrameScanner.WINDOW_UPDATE) {
                 return;

@@ -9,21 +9,40 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
  * request reaches the application.
  *
  * <p>The listener is configured with a {@link SharedSecret} (the edge sends it in every
- * call) or, for local development only, with no credential at all on a loopback address
- * ({@link #insecureLoopback()}); which one is decided, fail-closed, when the listener is
+ * call), with mutual TLS ({@link ClientCertificateCheck}: the connection carries the edge's
+ * client certificate), with both (then both are required) or, for local development only,
+ * with no credential at all on a loopback address ({@link #insecureLoopback()}); which one is decided, fail-closed, when the listener is
  * built (docs/security.md). A listener whose configuration is unusable gets
  * {@link #refuseAll}: it answers every request, health checks included, with a refusal
  * instead of serving the application unprotected.
  */
 public final class EdgeAuthentication {
     private final SharedSecret secret;
+    private final ClientCertificateCheck certificates;
     private final boolean insecure;
     private final String misconfiguration;
 
     private EdgeAuthentication(SharedSecret secret, boolean insecure, String misconfiguration) {
+        this(secret, null, insecure, misconfiguration);
+    }
+
+    private EdgeAuthentication(SharedSecret secret, ClientCertificateCheck certificates, boolean insecure,
+            String misconfiguration) {
         this.secret = secret;
+        this.certificates = certificates;
         this.insecure = insecure;
         this.misconfiguration = misconfiguration;
+    }
+
+    /**
+     * Every request must arrive over a TLS connection whose client certificate passes
+     * {@code certificates}, and, when {@code secret} is not {@code null}, carry the secret too.
+     */
+    public static EdgeAuthentication requireClientCertificate(ClientCertificateCheck certificates, SharedSecret secret) {
+        if (certificates == null) {
+            throw new IllegalArgumentException("no client certificate check");
+        }
+        return new EdgeAuthentication(secret, certificates, false, null);
     }
 
     /** Every request must carry one of {@code secret}'s accepted values in {@value SharedSecret#HEADER}. */
@@ -46,13 +65,18 @@ public final class EdgeAuthentication {
 
     /**
      * As {@link #refusal}, for {@code grpc.health.v1.Health/Check}, which needs no
-     * credential: Envoy's health checker does not run the HTTP filters that add the
-     * secret, and the answer (serving or not) tells a caller nothing else. Only a
-     * misconfigured listener refuses it, so that Envoy sees it unhealthy.
+     * secret: Envoy's health checker does not run the HTTP filters that add the
+     * secret, and the answer (serving or not) tells a caller nothing else. A
+     * misconfigured listener refuses it, so that Envoy sees it unhealthy. With mutual TLS
+     * the client certificate is still checked: Envoy's health checker connects through the
+     * cluster's transport socket, with the same certificate as every call.
      */
     public String healthCheckRefusal(HttpRequestPacket request) {
         removeCredential(request);
-        return misconfiguration;
+        if (misconfiguration != null || certificates == null) {
+            return misconfiguration;
+        }
+        return certificates.refusal(request.getConnection());
     }
 
     /**
@@ -70,6 +94,12 @@ public final class EdgeAuthentication {
             count++;
         }
         removeCredential(request);
+        if (certificates != null) {
+            String refusal = certificates.refusal(request.getConnection());
+            if (refusal != null || secret == null) {
+                return refusal;
+            }
+        }
         if (secret == null) {
             return insecure ? null : misconfiguration;
         }
@@ -86,6 +116,10 @@ public final class EdgeAuthentication {
     /** How callers are authenticated, for the start-up log line. */
     @Override
     public String toString() {
+        if (certificates != null) {
+            return "client certificate (mutual TLS, " + certificates + ")" + (secret == null ? ""
+                    : " and shared secret in " + SharedSecret.HEADER + " (" + secret.acceptedCount() + " accepted)");
+        }
         if (secret != null) {
             return "shared secret in " + SharedSecret.HEADER + " (" + secret.acceptedCount() + " accepted)";
         }

@@ -43,8 +43,9 @@ public final class RequestTranslator {
      * @param contentLength the body length when the whole body is known, 0 for none,
      *     -1 for a body still arriving
      * @throws GrpcStatusException {@code INVALID_ARGUMENT} for missing original method or
-     *     path, a method that is not a token, a path that is not a request target, and CR,
-     *     LF or NUL in any header value
+     *     path, a method that is not a token or is {@code CONNECT}, a path that is not a
+     *     request target, CR, LF or NUL in any header value, and metadata HTTP/2 forbids
+     *     ({@link HeaderHygiene})
      */
     public void translate(HttpRequestPacket request, String contentType, long contentLength)
             throws GrpcStatusException {
@@ -60,6 +61,11 @@ public final class RequestTranslator {
         if (!HeaderValues.isToken(method)) {
             throw invalid(ORIGINAL_METHOD + " is not an HTTP method token");
         }
+        if (method.equalsIgnoreCase("CONNECT")) {
+            // A tunnel, not a request the application can answer (RFC 9110 §9.3.6); Envoy's
+            // transcoder never sends one, only a client that calls the listener directly.
+            throw invalid(ORIGINAL_METHOD + " CONNECT is not supported");
+        }
         if (!HeaderValues.isRequestTarget(target)) {
             throw invalid(ORIGINAL_PATH + " is not an origin-form request target");
         }
@@ -67,6 +73,7 @@ public final class RequestTranslator {
             throw invalid("HttpBody content_type contains CR, LF or NUL");
         }
         checkHeaders(headers);
+        HeaderHygiene.check(request);
         String forwardedHost = last(headers.values(FORWARDED_HOST));
         String clientAddress = ClientAddress.fromForwardedFor(headers.values(FORWARDED_FOR), trustedProxyHops);
 

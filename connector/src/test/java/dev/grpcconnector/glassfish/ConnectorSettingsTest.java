@@ -48,8 +48,8 @@ class ConnectorSettingsTest {
     void values() {
         ConnectorSettings settings = from(ConnectorSettings.ENABLED, "true", ConnectorSettings.TRUSTED_PROXY_HOPS, "2",
                 ConnectorSettings.MAX_MESSAGE_BYTES, "1048576");
-        assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS, null, false,
-                ConnectorSettings.DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS, ConnectorSettings.DEFAULT_MAX_CALLS_PER_CONNECTION),
+        assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS, null, false, null,
+                ConnectorSettings.DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS, 0),
                 settings);
     }
 
@@ -59,10 +59,11 @@ class ConnectorSettingsTest {
         assertEquals("grpc-connector-max-calls-per-connection", ConnectorSettings.MAX_CALLS_PER_CONNECTION);
         // Above Envoy's stream_idle_timeout (300 s), so that Envoy, which sees the browser, acts first.
         assertTrue(from().streamIdleTimeoutSeconds() > 300);
-        assertEquals(java.util.concurrent.TimeUnit.SECONDS.toNanos(600), from().callLimits().idleTimeoutNanos());
-        assertEquals(100, from().callLimits().maxCallsPerConnection());
+        assertEquals(java.util.concurrent.TimeUnit.SECONDS.toNanos(600), from().callLimits(100).idleTimeoutNanos());
+        // Unset: the listener's http2-max-concurrent-streams, what the edge may fill a connection with.
+        assertEquals(2048, from().callLimits(2048).maxCallsPerConnection());
         assertEquals(5, from(ConnectorSettings.STREAM_IDLE_TIMEOUT_SECONDS, "5").streamIdleTimeoutSeconds());
-        assertEquals(8, from(ConnectorSettings.MAX_CALLS_PER_CONNECTION, "8").callLimits().maxCallsPerConnection());
+        assertEquals(8, from(ConnectorSettings.MAX_CALLS_PER_CONNECTION, "8").callLimits(2048).maxCallsPerConnection());
         for (String name : new String[] {ConnectorSettings.STREAM_IDLE_TIMEOUT_SECONDS, ConnectorSettings.MAX_CALLS_PER_CONNECTION}) {
             for (String value : new String[] {"0", "-1", "ten"}) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(name, value));

@@ -86,4 +86,24 @@ class EdgeAuthenticationTest {
         assertFalse(bySecret.toString().contains(CURRENT));
         assertTrue(bySecret.toString().contains("2 accepted"), bySecret.toString());
     }
+
+    /**
+     * With mutual TLS a request must have arrived over a TLS connection with the edge's
+     * certificate; the request packets here have no connection, so even the right secret
+     * is refused, and health checks are refused too (Envoy's health checker presents the
+     * certificate). The TLS path itself is MutualTlsIT's.
+     */
+    @Test
+    void withMutualTlsARequestWithoutTheConnectionsCertificateIsRefusedWhateverItsSecret() {
+        EdgeAuthentication both = EdgeAuthentication.requireClientCertificate(ClientCertificateCheck.allowing(null),
+                SharedSecret.of(CURRENT, null));
+        HttpRequestPacket request = request(CURRENT);
+        assertEquals("no TLS on this connection", both.refusal(request));
+        assertCredentialRemoved(request);
+        assertEquals("no TLS on this connection", both.healthCheckRefusal(request(CURRENT)));
+        assertEquals("client certificate (mutual TLS, any certificate of the truststore's CAs) and shared secret in "
+                + "x-grpc-connector-secret (1 accepted)", both.toString());
+        assertEquals("client certificate (mutual TLS, any certificate of the truststore's CAs)",
+                EdgeAuthentication.requireClientCertificate(ClientCertificateCheck.allowing(null), null).toString());
+    }
 }

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A development stand-in for Envoy, for machines without it: it takes browser HTTP/1.1
  * requests and forwards each one to the connector as a
- * {@code grpcconnector.v1.HttpService/Stream} call over h2c, doing exactly what this
+ * {@code grpcconnector.v1.HttpService/Stream} call over h2c (or over mutual TLS), doing exactly what this
  * project relies on from Envoy's gRPC-JSON transcoder and the production
  * {@code envoy.yaml} ({@code /work/shared/research/envoy-contract.md}, summarised in
- * {@code docs/dev-edge.md}). <b>Production uses Envoy</b>; this edge has no TLS, no HTTP/2
+ * {@code docs/dev-edge.md}). <b>Production uses Envoy</b>; this edge has no TLS towards browsers, no HTTP/2
  * towards browsers, no timeouts, no retries, no load balancing and no access log.
  *
  * <p>Run: {@code java -jar dev-edge/target/dev-edge.jar [--port=8080] [--bind=127.0.0.1]
@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * <p>With {@code --secret-file}, every call carries the connector listener's shared
  * secret in {@value #SECRET_HEADER} (docs/security.md), as Envoy's credential injector
  * adds it in production, and a browser's own {@value #SECRET_HEADER} is never forwarded.
+ * With {@code --tls-keystore=FILE --tls-keystore-password-file=FILE --tls-truststore=FILE
+ * [--tls-truststore-password-file=FILE]} it connects to the listener with mutual TLS
+ * ({@link UpstreamTls}), as Envoy's cluster with an {@code UpstreamTlsContext} does.
  *
  * <p>The browser side is the JDK's own {@code com.sun.net.httpserver}: it streams both
  * ways (a request body is read as it arrives, chunked or not; a response sent with
@@ -49,19 +52,22 @@ public final class DevEdge implements AutoCloseable {
     private final ManagedChannel channel;
     private final ExecutorService threads;
     private final boolean sendsSecret;
+    private final boolean tls;
 
-    private DevEdge(HttpServer server, ManagedChannel channel, ExecutorService threads, boolean sendsSecret) {
+    private DevEdge(HttpServer server, ManagedChannel channel, ExecutorService threads, boolean sendsSecret, boolean tls) {
         this.server = server;
         this.channel = channel;
         this.threads = threads;
         this.sendsSecret = sendsSecret;
+        this.tls = tls;
     }
 
     /** Starts an edge from command-line style arguments ({@code --port=0} picks a free port); close it when done. */
     public static DevEdge start(String... args) throws IOException {
         EdgeSettings settings = EdgeSettings.parse(args, System.getProperties());
-        NettyChannelBuilder backend = NettyChannelBuilder.forAddress(settings.backendHost(), settings.backendPort())
-                .usePlaintext()
+        NettyChannelBuilder backend = (settings.tls() == null
+                ? NettyChannelBuilder.forAddress(settings.backendHost(), settings.backendPort()).usePlaintext()
+                : NettyChannelBuilder.forAddress(settings.backendHost(), settings.backendPort(), settings.tls().credentials()))
                 .maxInboundMessageSize(MAX_RESPONSE_MESSAGE)
                 .maxInboundMetadataSize(MAX_METADATA);
         String secret = settings.secret();
@@ -77,7 +83,7 @@ public final class DevEdge implements AutoCloseable {
             server.createContext("/", new EdgeHandler(channel));
             server.setExecutor(threads);
             server.start();
-            return new DevEdge(server, channel, threads, secret != null);
+            return new DevEdge(server, channel, threads, secret != null, settings.tls() != null);
         } catch (IOException | RuntimeException e) {
             channel.shutdownNow();
             threads.shutdownNow();
@@ -114,8 +120,10 @@ public final class DevEdge implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(edge::close, "dev-edge-stop"));
         LOG.log(System.Logger.Level.INFO, "development edge on http://{0}:{1,number,#} forwarding to {2}"
-                + " (HttpService/Stream over h2c, {3}); production uses Envoy",
+                + " (HttpService/Stream over {3}, {4}); production uses Envoy",
                 edge.server.getAddress().getHostString(), edge.port(), edge.channel.authority(),
-                edge.sendsSecret ? "with the shared secret" : "no credential: the connector must be insecure");
+                edge.tls ? "TLS with a client certificate" : "h2c",
+                edge.sendsSecret ? "with the shared secret" : edge.tls ? "no shared secret"
+                        : "no credential: the connector must be insecure");
     }
 }

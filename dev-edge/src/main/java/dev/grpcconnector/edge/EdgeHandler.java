@@ -40,6 +40,20 @@ final class EdgeHandler implements HttpHandler {
 
     private static final System.Logger LOG = System.getLogger(EdgeHandler.class.getName());
 
+    /**
+     * Envoy's default {@code max_request_headers_kb} (60 KiB): a browser request with more
+     * header bytes gets 431 from Envoy itself, and from this edge. What is below it fits the
+     * connector listener's header list limit (install.sh: 80 KiB) with the edge's metadata.
+     */
+    static final int MAX_REQUEST_HEADERS = 60 * 1024;
+    /**
+     * envoy.yaml's {@code max_headers_count}: a browser request with more header lines gets
+     * 431, so that with the metadata an edge adds the connector's GlassFish gets fewer than
+     * the 100 header fields Grizzly 5.0.0 takes on HTTP/2 before it ends the connection
+     * (docs/upstream/grizzly-http2-defects.md, defect 11).
+     */
+    static final int MAX_REQUEST_HEADER_COUNT = 80;
+
     private final Channel backend;
 
     EdgeHandler(Channel backend) {
@@ -68,6 +82,8 @@ final class EdgeHandler implements HttpHandler {
             answer(exchange, backendServing() ? 200 : 503, null);
         } else if (contentType != null && isGrpc(contentType)) {
             answer(exchange, 404, null);
+        } else if (headerBytes(exchange) > MAX_REQUEST_HEADERS || headerCount(exchange) > MAX_REQUEST_HEADER_COUNT) {
+            answer(exchange, 431, "request headers too large");
         } else {
             Metadata metadata;
             try {
@@ -79,6 +95,28 @@ final class EdgeHandler implements HttpHandler {
             }
             BrowserCall.forward(backend, exchange, metadata);
         }
+    }
+
+    /**
+     * The request's header names and values in bytes, as Envoy's connection manager sizes
+     * them against {@code max_request_headers_kb}.
+     */
+    static long headerBytes(HttpExchange exchange) {
+        long bytes = 0;
+        for (var header : exchange.getRequestHeaders().entrySet()) {
+            for (String value : header.getValue()) {
+                bytes += header.getKey().length() + value.length();
+            }
+        }
+        return bytes;
+    }
+
+    static int headerCount(HttpExchange exchange) {
+        int count = 0;
+        for (var values : exchange.getRequestHeaders().values()) {
+            count += values.size();
+        }
+        return count;
     }
 
     /** The request target as the browser sent it, in origin form (an absolute-form target loses its scheme and authority, as in Envoy). */

@@ -18,17 +18,20 @@ import java.util.Map;
  * @param backendPort the connector's gRPC listener port (default {@code 127.0.0.1:8081})
  * @param secretFile the file holding the connector listener's shared secret
  *     ({@code --secret-file}; none by default), sent as Envoy's credential injector does
+ * @param tls mutual TLS to the connector's listener ({@code --tls-keystore},
+ *     {@code --tls-truststore} and their {@code -password-file}s), as Envoy's cluster with an
+ *     {@code UpstreamTlsContext} does; {@code null} for h2c
  */
-record EdgeSettings(String bind, int port, String backendHost, int backendPort, Path secretFile) {
+record EdgeSettings(String bind, int port, String backendHost, int backendPort, Path secretFile, UpstreamTls tls) {
 
     private static final String PROPERTY_PREFIX = "grpcconnector.edge.";
 
     static EdgeSettings parse(String[] args, Map<?, ?> systemProperties) {
         for (String arg : args) {
             if (!arg.startsWith("--bind=") && !arg.startsWith("--port=") && !arg.startsWith("--backend=")
-                    && !arg.startsWith("--secret-file=")) {
+                    && !arg.startsWith("--secret-file=") && !UpstreamTls.isOption(arg)) {
                 throw new IllegalArgumentException("unknown argument " + arg
-                        + "; known: --bind=ADDRESS --port=N --backend=HOST:PORT --secret-file=PATH");
+                        + "; known: --bind=ADDRESS --port=N --backend=HOST:PORT --secret-file=PATH " + UpstreamTls.USAGE);
             }
         }
         String bind = value(args, systemProperties, "bind", "127.0.0.1");
@@ -40,7 +43,8 @@ record EdgeSettings(String bind, int port, String backendHost, int backendPort, 
         }
         String secretFile = value(args, systemProperties, "secret-file", "");
         return new EdgeSettings(bind, port, backend.substring(0, colon), port(backend.substring(colon + 1), "backend port"),
-                secretFile.isBlank() ? null : Path.of(secretFile));
+                secretFile.isBlank() ? null : Path.of(secretFile),
+                UpstreamTls.of(name -> value(args, systemProperties, name, "")));
     }
 
     /**

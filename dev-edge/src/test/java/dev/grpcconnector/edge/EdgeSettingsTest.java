@@ -15,7 +15,7 @@ class EdgeSettingsTest {
 
     @Test
     void defaultsAreTheProjectsPorts() {
-        assertEquals(new EdgeSettings("127.0.0.1", 8080, "127.0.0.1", 8081, null), EdgeSettings.parse(new String[0], Map.of()));
+        assertEquals(new EdgeSettings("127.0.0.1", 8080, "127.0.0.1", 8081, null, null), EdgeSettings.parse(new String[0], Map.of()));
     }
 
     @Test
@@ -23,7 +23,7 @@ class EdgeSettingsTest {
         EdgeSettings s = EdgeSettings.parse(new String[] {"--port=9000"},
                 Map.of("grpcconnector.edge.port", "7000", "grpcconnector.edge.backend", "gf.local:9081"));
 
-        assertEquals(new EdgeSettings("127.0.0.1", 9000, "gf.local", 9081, null), s);
+        assertEquals(new EdgeSettings("127.0.0.1", 9000, "gf.local", 9081, null, null), s);
     }
 
     @Test
@@ -44,5 +44,15 @@ class EdgeSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> EdgeSettings.parse(new String[] {"--port=x"}, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> EdgeSettings.parse(new String[] {"--port=70000"}, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> EdgeSettings.parse(new String[] {"--backend=8081"}, Map.of()));
+    }
+
+    @Test
+    void tlsOptionsGoTogether() {
+        EdgeSettings s = EdgeSettings.parse(new String[] {"--tls-keystore=/k.p12", "--tls-keystore-password-file=/k.pw",
+            "--tls-truststore=/t.p12"}, Map.of());
+        assertEquals(new UpstreamTls(Path.of("/k.p12"), Path.of("/k.pw"), Path.of("/t.p12"), null), s.tls());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> EdgeSettings.parse(new String[] {"--tls-truststore=/t.p12"}, Map.of()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("TLS to the connector needs"), e.getMessage());
     }
 }

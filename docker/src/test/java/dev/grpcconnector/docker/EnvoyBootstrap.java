@@ -17,6 +17,7 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig;
 import io.envoyproxy.envoy.extensions.http.injected_credentials.generic.v3.Generic;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import java.util.stream.Stream;
  * ranges) and cross-references, which the tests assert where they matter.
  */
 public final class EnvoyBootstrap {
-    /** The extension types envoy.yaml may use; anything else fails the parse. */
+    /** The extension types envoy.yaml (and envoy/upstream-mtls.yaml spliced into it) may use; anything else fails the parse. */
     private static final List<Message> TYPED_CONFIG_TYPES = List.of(
             HttpConnectionManager.getDefaultInstance(),
             GrpcJsonTranscoder.getDefaultInstance(),
@@ -47,7 +48,8 @@ public final class EnvoyBootstrap {
             HealthCheck.getDefaultInstance(),
             StdoutAccessLog.getDefaultInstance(),
             HttpProtocolOptions.getDefaultInstance(),
-            DownstreamConnectionsConfig.getDefaultInstance());
+            DownstreamConnectionsConfig.getDefaultInstance(),
+            UpstreamTlsContext.getDefaultInstance());
     private static final Map<String, Message> BY_TYPE_URL = TYPED_CONFIG_TYPES.stream()
             .collect(Collectors.toMap(m -> "type.googleapis.com/" + m.getDescriptorForType().getFullName(),
                     Function.identity()));

@@ -251,6 +251,28 @@ class EnvoyConfigTest {
         assertEquals(SERVICE, cluster.getHealthChecks(0).getGrpcHealthCheck().getServiceName());
     }
 
+    /**
+     * Envoy never opens as many streams on one upstream connection as the listener allows
+     * (grizzly#2304 turns the stream over GlassFish's limit into a GOAWAY), and the windows
+     * are Envoy 1.36's defaults written out (docs/envoy.md).
+     */
+    @Test
+    void clusterStaysBelowTheListenersStreamLimitWithEnvoysDefaultWindows() throws InvalidProtocolBufferException {
+        HttpProtocolOptions options = EnvoyBootstrap.only(cluster(), HttpProtocolOptions.class);
+        var http2 = options.getExplicitHttpConfig().getHttp2ProtocolOptions();
+        long streams = http2.getMaxConcurrentStreams().getValue();
+        assertTrue(streams > 0 && streams < Repository.installDefault("MAX_CONCURRENT_STREAMS"),
+                "cluster max_concurrent_streams " + streams + " below install.sh's --max-concurrent-streams");
+        assertEquals(1024, streams);
+        assertEquals(16 * 1024 * 1024, http2.getInitialStreamWindowSize().getValue());
+        assertEquals(24 * 1024 * 1024, http2.getInitialConnectionWindowSize().getValue());
+        assertTrue(Repository.installDefault("MAX_HEADER_LIST_BYTES") > 60 * 1024,
+                "the listener takes the 60 KiB header lists Envoy forwards by default");
+        assertFalse(hcm.hasMaxRequestHeadersKb(), "Envoy's default of 60 KiB");
+        long headers = hcm.getCommonHttpProtocolOptions().getMaxHeadersCount().getValue();
+        assertTrue(headers > 0 && headers + 12 < 100, "browser headers plus Envoy's stay below Grizzly's 100: " + headers);
+    }
+
     @Test
     void clientAddressMatchesTheConnectorsTrustedHops() {
         // Envoy appends the client's address; the connector's N trusted hops take the N-th

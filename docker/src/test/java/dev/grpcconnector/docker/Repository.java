@@ -16,6 +16,8 @@ public final class Repository {
     /** The repository root, passed by the build as {@code repository.root}. */
     public static final Path ROOT = Path.of(System.getProperty("repository.root", "..")).toAbsolutePath().normalize();
     public static final Path ENVOY_YAML = ROOT.resolve("envoy/envoy.yaml");
+    /** The cluster transport socket for mutual TLS with the connector's listener (docs/envoy.md). */
+    public static final Path UPSTREAM_MTLS_YAML = ROOT.resolve("envoy/upstream-mtls.yaml");
     public static final Path COMPOSE_YAML = ROOT.resolve("docker-compose.yml");
     public static final Path INSTALL_SCRIPT = ROOT.resolve("glassfish-config/install.sh");
     /** Where proto/pom.xml writes the descriptor set Envoy's transcoder loads. */

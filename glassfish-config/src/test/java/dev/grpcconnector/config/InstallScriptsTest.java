@@ -90,7 +90,8 @@ class InstallScriptsTest {
             List<String> first = new ArrayList<>(List.of(
                     "install.sh", glassfishHome.toString(), "--domain", DOMAIN,
                     "--port", String.valueOf(grpcPort), "--pool-size", "16", "--trusted-hops", "2",
-                    "--max-message-bytes", "1048576", "--drain-seconds", "5", "--idle-timeout", "120"));
+                    "--max-message-bytes", "1048576", "--drain-seconds", "5", "--idle-timeout", "120",
+                    "--max-header-list-bytes", "65536", "--max-concurrent-streams", "500"));
             first.addAll(jarOption);
             String out = script(first);
             step("install.sh on the stopped domain done");
@@ -106,6 +107,8 @@ class InstallScriptsTest {
             assertEquals("16", pool.get("max-thread-pool-size"));
             assertEquals("8", pool.get("min-thread-pool-size"));
             assertEquals("120", http.get("timeout-seconds"));
+            assertEquals("65536", http.get("http2-max-header-list-size-in-bytes"));
+            assertEquals("500", http.get("http2-max-concurrent-streams"));
             assertEquals("2", http.get("property.grpc-connector-trusted-proxy-hops"));
             assertEquals("1048576", http.get("property.grpc-connector-max-message-bytes"));
             assertEquals("5", http.get("property.grpc-connector-shutdown-drain-seconds"));
@@ -147,6 +150,8 @@ class InstallScriptsTest {
             assertEquals("true", http.get("comet-support-enabled"));
             assertEquals("x-forwarded-proto", http.get("scheme-mapping"));
             assertEquals("3900", http.get("timeout-seconds"));
+            assertEquals("81920", http.get("http2-max-header-list-size-in-bytes"));
+            assertEquals("2048", http.get("http2-max-concurrent-streams"));
             assertEquals("true", http.get("http2-enabled"));
             assertEquals("server", http.get("default-virtual-server"));
             assertEquals("true", http.get("property.grpc-connector"));
@@ -168,6 +173,59 @@ class InstallScriptsTest {
             assertEquals("true", listener.get("enabled"));
             assertTrue(accepts(grpcPort2), "the gRPC listener accepts connections on " + grpcPort2);
 
+            // 2b. Mutual TLS on every interface without a secret: accepted (the client
+            //     certificate is the credential); passwords in aliases, never in domain.xml.
+            Tls tls = Tls.create(workDir);
+            refused = scriptRefusing(List.of("install.sh", glassfishHome.toString(), "--domain", DOMAIN,
+                    "--port", String.valueOf(grpcPort2), "--address", "0.0.0.0", "--tls-keystore", tls.keystore.toString()));
+            assertTrue(refused.contains("TLS needs --tls-keystore, --tls-keystore-password-file and --tls-truststore"), refused);
+            refused = scriptRefusing(List.of("install.sh", glassfishHome.toString(), "--domain", DOMAIN, "--no-tls",
+                    "--tls-keystore", tls.keystore.toString()));
+            assertTrue(refused.contains("--no-tls contradicts"), refused);
+            List<String> third = new ArrayList<>(List.of(
+                    "install.sh", glassfishHome.toString(), "--domain", DOMAIN, "--port", String.valueOf(grpcPort2),
+                    "--address", "0.0.0.0", "--tls-keystore", tls.keystore.toString(),
+                    "--tls-keystore-password-file", tls.passwordFile.toString(), "--tls-truststore", tls.truststore.toString(),
+                    "--tls-truststore-password-file", tls.passwordFile.toString(),
+                    "--allowed-client-identities", Tls.EDGE_ID + ";CN=other,O=Example"));
+            third.addAll(jarOption);
+            out = script(third);
+            step("install.sh with mutual TLS done");
+            assertTrue(out.contains("h2 over TLS, client certificates required"), out);
+            http = getAll(HTTP);
+            assertEquals("true", getAll("configs.config.server-config.network-config.protocols.protocol.grpc-listener")
+                    .get("security-enabled"));
+            assertEquals(tls.keystore.toString(), http.get("property.grpc-connector-tls-keystore"));
+            assertEquals(tls.truststore.toString(), http.get("property.grpc-connector-tls-truststore"));
+            assertEquals("${ALIAS=grpc-connector-tls-keystore-password}", http.get("property.grpc-connector-tls-keystore-password"));
+            assertEquals("${ALIAS=grpc-connector-tls-truststore-password}",
+                    http.get("property.grpc-connector-tls-truststore-password"));
+            assertEquals(Tls.EDGE_ID + ";CN=other,O=Example", http.get("property.grpc-connector-allowed-client-identities"));
+            assertEquals(null, http.get("property.grpc-connector-secret"), "TLS alone, as asked");
+            assertEquals(List.of("grpc-connector-tls-keystore-password", "grpc-connector-tls-truststore-password"), aliases());
+            assertEquals("0.0.0.0", getAll(LISTENER).get("address"));
+            domainXml = Files.readString(glassfishHome.resolve("glassfish/domains/" + DOMAIN + "/config/domain.xml"));
+            assertFalse(domainXml.contains(Tls.PASSWORD), "no password in plain text in domain.xml");
+            if (realJar.isPresent()) {
+                assertEquals("h2", tls.handshake(grpcPort2), "TLS with the edge's client certificate, ALPN h2");
+            }
+
+            // 2c. Back to h2c: TLS settings and aliases removed; a secret is generated (loopback, none left).
+            List<String> fourth = new ArrayList<>(List.of("install.sh", glassfishHome.toString(), "--domain", DOMAIN,
+                    "--port", String.valueOf(grpcPort2), "--no-tls"));
+            fourth.addAll(jarOption);
+            out = script(fourth);
+            step("install.sh --no-tls done");
+            assertTrue(out.contains("TLS removed: the listener speaks h2c"), out);
+            http = getAll(HTTP);
+            assertEquals("false", getAll("configs.config.server-config.network-config.protocols.protocol.grpc-listener")
+                    .get("security-enabled"));
+            assertFalse(http.keySet().stream().anyMatch(k -> k.contains("tls") || k.contains("client-identities")),
+                    http::toString);
+            assertEquals("${ALIAS=grpc-connector-secret}", http.get("property.grpc-connector-secret"));
+            assertEquals(List.of("grpc-connector-secret"), aliases());
+            assertEquals("127.0.0.1", getAll(LISTENER).get("address"));
+
             // 3. Uninstall on the running domain, twice.
             out = script(List.of("uninstall.sh", glassfishHome.toString(), "--domain", DOMAIN));
             step("uninstall.sh done");
@@ -175,7 +233,6 @@ class InstallScriptsTest {
             assertTrue(out.contains("deleted protocol grpc-listener"), out);
             assertTrue(out.contains("deleted thread pool grpc-thread-pool"), out);
             assertTrue(out.contains("deleted password alias grpc-connector-secret"), out);
-            assertTrue(out.contains("deleted password alias grpc-connector-previous-secret"), out);
             assertEquals(List.of(), aliases());
             assertFalse(Files.exists(generated), "the generated secret is removed");
             out = script(List.of("uninstall.sh", glassfishHome.toString(), "--domain", DOMAIN,
@@ -196,6 +253,68 @@ class InstallScriptsTest {
             asadmin("delete-domain", DOMAIN);
             Files.deleteIfExists(moduleJar);
             step("domain stopped and deleted");
+        }
+    }
+
+    /**
+     * Keystores made with keytool for the TLS run: the listener's key, the edge's key
+     * (URI SAN {@link #EDGE_ID}), each trusting the other's self-signed certificate.
+     */
+    private record Tls(Path keystore, Path truststore, Path passwordFile, Path edgeKeystore, Path edgeTruststore) {
+        static final String PASSWORD = "tls-store-password-4711";
+        static final String EDGE_ID = "spiffe://example.org/edge";
+
+        static Tls create(Path dir) throws Exception {
+            Path pw = Files.writeString(dir.resolve("tls-password"), PASSWORD + "\n");
+            Tls tls = new Tls(dir.resolve("listener.p12"), dir.resolve("listener-trust.p12"), pw, dir.resolve("edge.p12"),
+                    dir.resolve("edge-trust.p12"));
+            for (Path p : List.of(tls.keystore, tls.truststore, tls.edgeKeystore, tls.edgeTruststore)) {
+                Files.deleteIfExists(p);
+            }
+            keytool("-genkeypair", "-alias", "listener", "-keyalg", "EC", "-dname", "CN=grpc-listener", "-ext",
+                    "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", tls.keystore.toString(),
+                    "-storepass", PASSWORD);
+            keytool("-genkeypair", "-alias", "edge", "-keyalg", "EC", "-dname", "CN=edge", "-ext", "san=uri:" + EDGE_ID,
+                    "-validity", "2", "-storetype", "PKCS12", "-keystore", tls.edgeKeystore.toString(), "-storepass", PASSWORD);
+            trust(tls.keystore, "listener", tls.edgeTruststore, dir.resolve("listener.cer"));
+            trust(tls.edgeKeystore, "edge", tls.truststore, dir.resolve("edge.cer"));
+            return tls;
+        }
+
+        private static void trust(Path from, String alias, Path into, Path cer) throws Exception {
+            keytool("-exportcert", "-alias", alias, "-keystore", from.toString(), "-storepass", PASSWORD, "-file",
+                    cer.toString());
+            keytool("-importcert", "-noprompt", "-alias", alias, "-file", cer.toString(), "-storetype", "PKCS12",
+                    "-keystore", into.toString(), "-storepass", PASSWORD);
+        }
+
+        private static void keytool(String... args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0, "keytool " + cmd + ": " + out);
+        }
+
+        /** A TLS handshake as the edge (client certificate, ALPN h2 offered): the protocol the listener selected. */
+        String handshake(int port) throws Exception {
+            javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(java.security.KeyStore.getInstance(edgeKeystore.toFile(), PASSWORD.toCharArray()), PASSWORD.toCharArray());
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(java.security.KeyStore.getInstance(edgeTruststore.toFile(), PASSWORD.toCharArray()));
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                socket.setSoTimeout(30_000);
+                javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+                parameters.setApplicationProtocols(new String[] {"h2"});
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                return socket.getApplicationProtocol();
+            }
         }
     }
 

@@ -80,7 +80,8 @@ class FailClosedIT {
         }
     }
 
-    private static StatusRuntimeException assertThrowsStatus(Executable call) {
+    /** The gRPC error {@code call} fails with (shared with MutualTlsIT). */
+    static StatusRuntimeException assertThrowsStatus(Executable call) {
         try {
             call.execute();
         } catch (StatusRuntimeException e) {

@@ -42,6 +42,9 @@ public final class GlassFishServer implements AutoCloseable {
     /** Offsets create-domain --portbase adds to the base (admin, http, https, iiop, jms, jmx, osgi shell, debug). */
     private static final int[] PORTBASE_OFFSETS = {48, 80, 81, 37, 38, 39, 76, 86, 66, 9};
     private static final int GRPC_OFFSET = 90;
+    /** What install.sh sets by default (--max-header-list-bytes, --max-concurrent-streams); set by hand the same. */
+    static final int INSTALL_MAX_HEADER_LIST_BYTES = 81920;
+    static final int INSTALL_MAX_CONCURRENT_STREAMS = 2048;
 
     private static GlassFishServer instance;
 
@@ -67,6 +70,8 @@ public final class GlassFishServer implements AutoCloseable {
     /** JVM options {@link #startSecond} writes into server-config before the start; an -Xmx replaces the default one. */
     private List<String> secondJvmOptions = List.of();
     private String listenerAddress = "127.0.0.1";
+    /** Whether the second domain's gRPC protocol has security-enabled=true (the connector's own TLS then replaces GlassFish's). */
+    private boolean securityEnabled;
 
     private GlassFishServer() {
         this(DOMAIN);
@@ -284,6 +289,8 @@ public final class GlassFishServer implements AutoCloseable {
         asadminRemote(t, "set",
                 http + "comet-support-enabled=true",
                 http + "scheme-mapping=x-forwarded-proto",
+                http + "http2-max-header-list-size-in-bytes=" + INSTALL_MAX_HEADER_LIST_BYTES,
+                http + "http2-max-concurrent-streams=" + INSTALL_MAX_CONCURRENT_STREAMS,
                 http + "property.grpc-connector=true",
                 http + "property.grpc-connector-trusted-proxy-hops=1",
                 http + "property.grpc-connector-max-message-bytes=16777216",
@@ -370,6 +377,12 @@ public final class GlassFishServer implements AutoCloseable {
         return this;
     }
 
+    /** The second domain's gRPC protocol gets {@code security-enabled=true}, as install.sh sets it for TLS. */
+    GlassFishServer securityEnabled() {
+        securityEnabled = true;
+        return this;
+    }
+
     private void writeJvmOptions() throws IOException {
         if (secondJvmOptions.isEmpty()) {
             return;
@@ -425,12 +438,18 @@ public final class GlassFishServer implements AutoCloseable {
             properties.put("grpc-connector-secret-file", EdgeSecret.currentFile(workDir).toString());
             properties.putAll(connectorProperties);
             commands.add("set " + http + "comet-support-enabled=true " + http + "scheme-mapping=x-forwarded-proto "
+                    + http + "http2-max-header-list-size-in-bytes=" + INSTALL_MAX_HEADER_LIST_BYTES + " "
+                    + http + "http2-max-concurrent-streams=" + INSTALL_MAX_CONCURRENT_STREAMS + " "
                     + http + "property.grpc-connector=true " + http + "property.grpc-connector-trusted-proxy-hops=1 "
                     + http + "property.grpc-connector-max-message-bytes=16777216"
                     + properties.entrySet().stream()
                             .filter(p -> !p.getValue().isEmpty())
                             .map(p -> " " + http + "property." + p.getKey() + "=" + p.getValue())
                             .collect(java.util.stream.Collectors.joining()));
+            if (securityEnabled) {
+                commands.add("set configs.config.server-config.network-config.protocols.protocol." + LISTENER
+                        + ".security-enabled=true");
+            }
             commands.add("create-network-listener --address " + listenerAddress + " --listenerport " + grpcPort
                     + " --protocol " + LISTENER + " --threadpool grpc-thread-pool --target server " + LISTENER);
             commands.add("deploy --contextroot " + CONTEXT_ROOT.substring(1) + " --name grpc-connector-test-webapp "

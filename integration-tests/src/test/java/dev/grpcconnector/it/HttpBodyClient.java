@@ -69,6 +69,23 @@ public final class HttpBodyClient implements AutoCloseable {
                 .maxInboundMessageSize(MAX_INBOUND).maxInboundMetadataSize(1024 * 1024), secret).build());
     }
 
+    /**
+     * A TLS channel (ALPN h2) to 127.0.0.1:port that presents {@code clientKeys} as its
+     * client certificate ({@code null}: none), trusts only {@code trust}, and sends
+     * {@code secret} ({@code null}: no secret), as Envoy's cluster with an
+     * {@code UpstreamTlsContext} does.
+     */
+    public static HttpBodyClient connectTls(int port, javax.net.ssl.KeyManagerFactory clientKeys,
+            javax.net.ssl.TrustManagerFactory trust, String secret) {
+        io.grpc.TlsChannelCredentials.Builder tls = io.grpc.TlsChannelCredentials.newBuilder()
+                .trustManager(trust.getTrustManagers());
+        if (clientKeys != null) {
+            tls.keyManager(clientKeys.getKeyManagers());
+        }
+        return new HttpBodyClient(withSecret(NettyChannelBuilder.forAddress("127.0.0.1", port, tls.build())
+                .maxInboundMessageSize(MAX_INBOUND).maxInboundMetadataSize(1024 * 1024), secret).build());
+    }
+
     /** Every call of the channel sends {@code secret} as the edge (Envoy's credential injector) does. */
     private static NettyChannelBuilder withSecret(NettyChannelBuilder builder, String secret) {
         if (secret != null) {

@@ -50,6 +50,8 @@ public final class RawH2Client implements Closeable {
     private int nextStreamId = 1;
     private long pendingTableSizeUpdate = -1;
     private String goaway;
+    private final Map<Integer, Long> serverSettings = new HashMap<>();
+    private boolean serverSettingsSeen;
     private boolean eof;
     private long connectionUnacked;
     /** The server's flow-control windows for what this client sends (RFC 9113 §6.9), for {@link #dataWithinWindow}. */
@@ -60,14 +62,19 @@ public final class RawH2Client implements Closeable {
     private final boolean autoWindowUpdate;
 
     private RawH2Client(int port) throws IOException {
-        this(port, OUR_WINDOW, true);
+        this(port, plain(port), OUR_WINDOW, true);
     }
 
-    private RawH2Client(int port, int streamWindow, boolean autoWindowUpdate) throws IOException {
+    private static Socket plain(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        return socket;
+    }
+
+    private RawH2Client(int port, Socket socket, int streamWindow, boolean autoWindowUpdate) throws IOException {
         this.autoWindowUpdate = autoWindowUpdate;
         this.port = port;
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        this.socket = socket;
         socket.setTcpNoDelay(true);
         in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65536));
         // Buffered, so that each flush is one write, as real clients send. An unbuffered
@@ -94,7 +101,30 @@ public final class RawH2Client implements Closeable {
      */
     public static RawH2Client connectManualWindow(int port, int streamWindow) {
         try {
-            return new RawH2Client(port, streamWindow, false);
+            return new RawH2Client(port, plain(port), streamWindow, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * As {@link #connect}, over TLS: {@code tls} makes the socket (client certificate and trust), the
+     * handshake offers ALPN {@code h2} only and must select it.
+     */
+    public static RawH2Client connectTls(int port, javax.net.ssl.SSLContext tls) {
+        try {
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket();
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"h2"});
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            if (!"h2".equals(socket.getApplicationProtocol())) {
+                socket.close();
+                throw new IOException("ALPN selected '" + socket.getApplicationProtocol() + "', not h2");
+            }
+            return new RawH2Client(port, socket, OUR_WINDOW, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -133,7 +163,7 @@ public final class RawH2Client implements Closeable {
     public List<String[]> grpcHeaders(String fullMethod) {
         List<String[]> h = new ArrayList<>();
         h.add(new String[] {":method", "POST"});
-        h.add(new String[] {":scheme", "http"});
+        h.add(new String[] {":scheme", socket instanceof javax.net.ssl.SSLSocket ? "https" : "http"});
         h.add(new String[] {":path", "/" + fullMethod});
         h.add(new String[] {":authority", "127.0.0.1:" + port});
         h.add(new String[] {"content-type", "application/grpc"});
@@ -412,6 +442,28 @@ public final class RawH2Client implements Closeable {
         return awaitUntil(streamId, r -> r.data.size() >= bytes, timeout);
     }
 
+    /**
+     * Waits for the server's SETTINGS frame and returns the value of one setting
+     * (RFC 9113 §6.5.2: 1 HEADER_TABLE_SIZE, 3 MAX_CONCURRENT_STREAMS, 6 MAX_HEADER_LIST_SIZE),
+     * or {@code -1} when the server did not send it.
+     */
+    public long serverSetting(int id, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            while (!serverSettingsSeen) {
+                long left = Duration.between(Instant.now(), deadline).toMillis();
+                if (left <= 0 || eof) {
+                    throw new AssertionError("no SETTINGS from the server within " + timeout);
+                }
+                socket.setSoTimeout((int) left);
+                readFrame();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return serverSettings.getOrDefault(id, -1L);
+    }
+
     /** Resets a stream: RST_STREAM with the given error code (8 is CANCEL). */
     public void reset(int streamId, int errorCode) {
         queueReset(streamId, errorCode);
@@ -559,10 +611,12 @@ public final class RawH2Client implements Closeable {
                     ((payload[0] & 0xff) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
             case SETTINGS -> {
                 if ((flags & ACK) == 0) {
+                    serverSettingsSeen = true;
                     for (int i = 0; i + 6 <= payload.length; i += 6) {
                         int id = ((payload[i] & 0xff) << 8) | (payload[i + 1] & 0xff);
                         long value = ((long) (payload[i + 2] & 0xff) << 24) | ((payload[i + 3] & 0xff) << 16)
                                 | ((payload[i + 4] & 0xff) << 8) | (payload[i + 5] & 0xff);
+                        serverSettings.put(id, value);
                         if (id == 1 && value < 4096) {
                             pendingTableSizeUpdate = value; // we never index, but say so as RFC 7541 4.2 wants
                         }
