@@ -12,6 +12,7 @@ import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.security.EdgeAuthentication;
+import dev.grpcconnector.services.TypedServiceFilter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.function.Function;
@@ -220,8 +221,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         builder.add(http2 + 2, new HeaderListCeilingFilter(listenerName, headerListLimit));
         builder.add(http2 + 3, new HeaderTableSizeFilter());
         CallLimits limits = settings.callLimits(streams.limit());
-        builder.add(http2 + 4, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
-                settings.applicationThreads(), health, authentication, limits));
+        HttpBodyCallFilter calls = new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
+                settings.applicationThreads(), health, authentication, limits);
+        builder.add(http2 + 4, calls);
+        builder.add(http2 + 5, new TypedServiceFilter(listenerName, settings.maxMessageBytes(), calls.applicationThreads()));
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
                 + "{3} application threads, callers authenticated by {4}{5}", new Object[] {listenerName,
                     settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication,

@@ -18,6 +18,12 @@ import org.glassfish.grizzly.http2.Http2Stream;
  * Grizzly processes it. Only HTTP/2 connections that start with the preface are followed.
  */
 public final class ClientResetFilter extends InboundFrameFilter<Http2FrameScanner.FrameListener> {
+    /**
+     * Request attribute: a {@link Runnable} run (on the connection's reading thread, so it
+     * must not block) when the client resets the request's stream. Calls of other
+     * packages (typed services) register here.
+     */
+    public static final String RESET_LISTENER = ClientResetFilter.class.getName() + ".listener";
 
     @Override
     protected Http2FrameScanner.FrameListener newListener(Connection<?> connection) {
@@ -31,8 +37,13 @@ public final class ClientResetFilter extends InboundFrameFilter<Http2FrameScanne
     private static void reset(Connection<?> connection, int streamId) {
         Http2Session session = Http2Session.get(connection);
         Http2Stream stream = session == null ? null : session.getStream(streamId);
-        if (stream != null && stream.getRequest().getAttribute(HttpBodyCall.ATTRIBUTE) instanceof HttpBodyCall call) {
+        if (stream == null) {
+            return;
+        }
+        if (stream.getRequest().getAttribute(HttpBodyCall.ATTRIBUTE) instanceof HttpBodyCall call) {
             call.clientCancelled();
+        } else if (stream.getRequest().getAttribute(RESET_LISTENER) instanceof Runnable listener) {
+            listener.run();
         }
     }
 }

@@ -56,21 +56,43 @@ import org.glassfish.grizzly.threadpool.Threads;
  * {@link StreamIdleTimeout}'s business, which cancels the call and so ends the wait
  * ({@link #abandon}); every completed write reports progress to it.
  */
-final class GrpcResponder {
+public final class GrpcResponder {
+    /** For a responder without a {@link StreamIdleTimeout} (typed services): give up after this long without progress. */
+    static final long WRITE_TIMEOUT_SECONDS = 60;
     /** Once every write completed, the stream's queue is empty within microseconds (defect 6). */
     private static final long QUEUE_DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final HttpResponsePacket response;
     private final RefusalLog refusals;
     private final Runnable progress;
+    /** 0: wait as long as the call lives; else give up after this long without a completed write. */
+    private final long stallNanos;
     private int writesInFlight;
     private boolean abandoned;
 
-    /** @param progress told each time one of the response's writes completes or makes progress */
+    /**
+     * For a call watched by a {@link StreamIdleTimeout}: the wait for the last write has no
+     * limit of its own.
+     *
+     * @param progress told each time one of the response's writes completes or makes progress
+     */
     GrpcResponder(HttpResponsePacket response, RefusalLog refusals, Runnable progress) {
+        this(response, refusals, progress, 0);
+    }
+
+    /**
+     * For a call without an idle timeout (typed services): the wait for the last write gives
+     * up after {@link #WRITE_TIMEOUT_SECONDS} in which no write completed.
+     */
+    public GrpcResponder(HttpResponsePacket response, RefusalLog refusals) {
+        this(response, refusals, () -> { }, TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS));
+    }
+
+    private GrpcResponder(HttpResponsePacket response, RefusalLog refusals, Runnable progress, long stallNanos) {
         this.response = response;
         this.refusals = refusals;
         this.progress = progress;
+        this.stallNanos = stallNanos;
     }
 
     /**
@@ -80,13 +102,24 @@ final class GrpcResponder {
      */
     static void trailersOnly(FilterChainContext ctx, HttpRequestPacket request, GrpcStatus status,
             String message, String... extraHeaders) {
+        trailersOnly(ctx, request, status.code(), message, extraHeaders);
+    }
+
+    /**
+     * {@link #trailersOnly(FilterChainContext, HttpRequestPacket, GrpcStatus, String, String...)}
+     * with any status code (a typed service's), and a {@code null} message for none.
+     */
+    public static void trailersOnly(FilterChainContext ctx, HttpRequestPacket request, int statusCode,
+            String message, String... extraHeaders) {
         HttpResponsePacket response = request.getResponse();
         response.setStatus(200);
         response.setContentType(ResponseTranslator.grpcContentType());
-        response.setHeader("grpc-status", status.wireValue());
-        response.setHeader("grpc-message", GrpcMessageText.percentEncode(message));
+        response.setHeader("grpc-status", Integer.toString(statusCode));
+        if (message != null) {
+            response.setHeader("grpc-message", GrpcMessageText.percentEncode(message));
+        }
         for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
-            response.setHeader(extraHeaders[i], extraHeaders[i + 1]);
+            response.addHeader(extraHeaders[i], extraHeaders[i + 1]);
         }
         response.setExpectContent(false);
         ctx.write(HttpContent.builder(response).content(Buffers.EMPTY_BUFFER).last(true).build());
@@ -108,6 +141,25 @@ final class GrpcResponder {
     }
 
     /**
+     * Writes one message (not the last) of a response the connector produces itself, in a
+     * buffer of its own; {@code written} hears when it has been handed to the connection
+     * (or failed). {@link #finish} waits for it like for any other.
+     */
+    public void write(FilterChainContext ctx, Buffer message, CompletionHandler<WriteResult> written) {
+        ctx.write(null, HttpContent.builder(response).content(message).last(false).build(), tracked(written));
+    }
+
+    /**
+     * Ends a response the connector produces itself (no application's last write to
+     * complete): waits until every message written has left, then writes the trailers
+     * with {@code statusCode}, {@code message} (or none when {@code null}) and the
+     * further trailers ({@code name, value} pairs), and completes the stream.
+     */
+    public NextAction finish(FilterChainContext ctx, int statusCode, String message, String... extraTrailers) {
+        return finish(ctx, null, Integer.toString(statusCode), message, null, true, extraTrailers);
+    }
+
+    /**
      * Writes the last message (if any), waits until every message has been written,
      * then writes the trailers.
      *
@@ -118,12 +170,17 @@ final class GrpcResponder {
      */
     NextAction finish(FilterChainContext ctx, Buffer lastMessage, GrpcStatus status, String message,
             CompletionHandler<WriteResult> original, boolean ownResponse) {
+        return finish(ctx, lastMessage, status.wireValue(), message, original, ownResponse);
+    }
+
+    private NextAction finish(FilterChainContext ctx, Buffer lastMessage, String status, String message,
+            CompletionHandler<WriteResult> original, boolean ownResponse, String... extraTrailers) {
         if (lastMessage != null) {
             ctx.write(null, HttpContent.builder(response).content(lastMessage).last(false).build(), tracked(null));
         } else if (!response.isCommitted()) {
             ctx.write(response);
         }
-        GrpcStatus endStatus = status;
+        String endStatus = status;
         String endMessage = message;
         boolean allWritten = awaitWrites();
         if (allWritten && !StreamOutputQueue.awaitEmpty(Http2Stream.getStreamFor(response), QUEUE_DRAIN_TIMEOUT_NANOS)) {
@@ -140,17 +197,22 @@ final class GrpcResponder {
             }
             return ctx.getStopAction();
         } else if (!allWritten) {
-            endStatus = GrpcStatus.INTERNAL;
+            endStatus = GrpcStatus.INTERNAL.wireValue();
+            extraTrailers = new String[0];
             endMessage = Threads.isService()
                     ? "response ended on a Grizzly selector thread while data was still in flight; its tail may be lost"
+                    : stallNanos > 0 ? "no response data could be written for " + WRITE_TIMEOUT_SECONDS + " s"
                     : "interrupted while the response's data was still in flight; its tail may be lost";
             refusals.refused(Level.WARNING, "response ended with INTERNAL: " + endMessage,
                     "gRPC call " + response.getRequest().getRequestURI());
         }
         HttpTrailer.Builder trailer = HttpTrailer.builder(response).content(Buffers.EMPTY_BUFFER).last(true)
-                .header("grpc-status", endStatus.wireValue());
+                .header("grpc-status", endStatus);
         if (endMessage != null) {
             trailer.header("grpc-message", GrpcMessageText.percentEncode(endMessage));
+        }
+        for (int i = 0; i + 1 < extraTrailers.length; i += 2) {
+            trailer.header(extraTrailers[i], extraTrailers[i + 1]);
         }
         ctx.write(trailer.build(), original);
         if (ownResponse) {
@@ -163,7 +225,7 @@ final class GrpcResponder {
      * The call was cancelled (client reset, deadline): a thread waiting in {@link #finish}
      * stops waiting, and no trailers are written.
      */
-    synchronized void abandon() {
+    public synchronized void abandon() {
         abandoned = true;
         notifyAll();
     }
@@ -183,8 +245,21 @@ final class GrpcResponder {
             return false;
         }
         try {
+            long deadline = System.nanoTime() + stallNanos;
             while (writesInFlight > 0 && !abandoned) {
-                wait();
+                if (stallNanos == 0) {
+                    wait();
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                int before = writesInFlight;
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+                if (writesInFlight < before) {
+                    deadline = System.nanoTime() + stallNanos;
+                }
             }
             return !abandoned;
         } catch (InterruptedException e) {

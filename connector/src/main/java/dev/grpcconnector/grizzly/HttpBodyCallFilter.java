@@ -6,6 +6,7 @@ import dev.grpcconnector.security.EdgeAuthentication;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.wire.GrpcStatus;
 import java.io.IOException;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -73,6 +74,11 @@ public final class HttpBodyCallFilter extends BaseFilter {
         this.maxMessageBytes = maxMessageBytes;
         this.translator = new RequestTranslator(trustedProxyHops);
         this.health = health;
+    }
+
+    /** The connector's application threads of this listener, for the other calls it serves (typed services). */
+    public Executor applicationThreads() {
+        return applicationThreads;
     }
 
     @Override
@@ -194,7 +200,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
     }
 
     /** {@code application/grpc}, optionally followed by {@code +format} or parameters. */
-    static boolean isGrpcContentType(String contentType) {
+    public static boolean isGrpcContentType(String contentType) {
         if (contentType == null || !contentType.regionMatches(true, 0, "application/grpc", 0, 16)) {
             return false;
         }

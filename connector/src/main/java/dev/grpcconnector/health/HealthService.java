@@ -1,5 +1,6 @@
 package dev.grpcconnector.health;
 
+import dev.grpcconnector.services.api.TypedServiceRegistry;
 import dev.grpcconnector.wire.GrpcFrame;
 import dev.grpcconnector.wire.GrpcStatus;
 import dev.grpcconnector.wire.GrpcStatusException;
@@ -13,7 +14,8 @@ import java.util.Set;
 /**
  * Answers {@code grpc.health.v1.Health/Check}, which is how Envoy's gRPC health check
  * decides whether to send traffic to this GlassFish (contract §7): {@code SERVING} for the
- * empty service name and for {@code grpcconnector.v1.HttpService} while the server
+ * empty service name, for {@code grpcconnector.v1.HttpService} and for every typed service
+ * an application registered ({@link TypedServiceRegistry}) while the server
  * serves, {@code NOT_SERVING} before it is ready and from the moment it starts shutting
  * down, and the status {@code NOT_FOUND} for any other service name, as grpc-java's
  * {@code HealthStatusManager} does.
@@ -53,7 +55,7 @@ public final class HealthService {
      */
     public byte[] check(GrpcFrame request) throws GrpcStatusException {
         String service = serviceName(request);
-        if (!KNOWN_SERVICES.contains(service)) {
+        if (!KNOWN_SERVICES.contains(service) && TypedServiceRegistry.handler(service) == null) {
             throw new GrpcStatusException(GrpcStatus.NOT_FOUND, "unknown service " + service);
         }
         int status = serving ? SERVING : NOT_SERVING;

@@ -13,7 +13,7 @@ import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
 import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
 import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.security.KeytoolStores;
-import java.util.ArrayList;
+import dev.grpcconnector.services.TypedServiceFilter;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +74,8 @@ class GrpcConnectorAddOnTest {
         assertEquals(List.of(TransportFilter.class, ConnectionWindowFilter.class, ClientResetFilter.class,
                 PeerWindowFilter.class, ConcurrentStreamLimit.Inbound.class, TruncatedHeadersScrubFilter.class, HttpServerFilter.class,
                 Http2ServerFilter.class, ConcurrentStreamLimit.Requests.class, HeaderListCeilingFilter.class,
-                HeaderTableSizeFilter.class, HttpBodyCallFilter.class, WebContainerFilter.class), types(chain));
+                HeaderTableSizeFilter.class, HttpBodyCallFilter.class, TypedServiceFilter.class, WebContainerFilter.class),
+                types(chain));
     }
 
     @Test
@@ -111,7 +112,7 @@ class GrpcConnectorAddOnTest {
     @MethodSource("unusableConfigurations")
     void anUnusableConfigurationLeavesTheListenerRefusingInsteadOfOpen(String address, Map<String, String> properties) {
         FilterChain chain = configured(address, properties).build();
-        assertEquals(13, chain.size());
+        assertEquals(14, chain.size());
         assertInstanceOf(HttpBodyCallFilter.class, chain.get(11));
     }
 
@@ -145,12 +146,13 @@ class GrpcConnectorAddOnTest {
     @Test
     void withTlsTheConnectorsOwnTlsFilterReplacesGlassFishs(@TempDir Path dir) {
         FilterChain chain = configuredTls(dir, true).build();
-        assertEquals(14, chain.size());
+        assertEquals(15, chain.size());
         assertInstanceOf(TransportFilter.class, chain.get(0));
         SSLBaseFilter tls = assertInstanceOf(SSLBaseFilter.class, chain.get(1));
         assertTrue(tls.getServerSSLEngineConfigurator().isNeedClientAuth(), "client certificates are required");
         assertInstanceOf(ConnectionWindowFilter.class, chain.get(2), "the raw-byte filters see decrypted bytes");
         assertInstanceOf(HttpBodyCallFilter.class, chain.get(12));
+        assertInstanceOf(TypedServiceFilter.class, chain.get(13));
     }
 
     /** TLS properties on a protocol without security-enabled: the listener refuses every request, with a SEVERE line. */

@@ -59,6 +59,7 @@ import org.junit.jupiter.api.Test;
  */
 class EnvoyConfigTest {
     private static final String SERVICE = "grpcconnector.v1.HttpService";
+    private static final String DEMO_SERVICE = "grpcconnector.demo.v1.DemoService";
     private static final String CLUSTER = "glassfish";
 
     private static String yaml;
@@ -179,7 +180,7 @@ class EnvoyConfigTest {
     void transcoderSendsEverythingToTheCatchAllOfTheBuiltDescriptorSet() throws IOException {
         GrpcJsonTranscoder transcoder = EnvoyBootstrap.only(bootstrap, GrpcJsonTranscoder.class);
         assertEquals("/etc/envoy/http_service.pb", transcoder.getProtoDescriptor());
-        assertEquals(List.of(SERVICE), transcoder.getServicesList());
+        assertEquals(List.of(SERVICE, DEMO_SERVICE), transcoder.getServicesList());
         assertTrue(transcoder.getConvertGrpcStatus());
         assertTrue(transcoder.getCaptureUnknownQueryParameters());
         assertTrue(transcoder.getPrintOptions().getAlwaysPrintPrimitiveFields());
@@ -187,8 +188,8 @@ class EnvoyConfigTest {
         assertTrue(transcoder.getMatchIncomingRequestRoute());
         assertFalse(transcoder.getAutoMapping());
 
-        for (String service : transcoder.getServicesList()) {
-            ServiceDescriptorProto descriptor = service(service);
+        {
+            ServiceDescriptorProto descriptor = service(SERVICE);
             MethodDescriptorProto stream = descriptor.getMethodList().stream()
                     .filter(m -> m.getName().equals("Stream")).findFirst().orElseThrow();
             assertTrue(stream.getClientStreaming() && stream.getServerStreaming());
@@ -200,6 +201,31 @@ class EnvoyConfigTest {
             descriptor.getMethodList().stream().filter(m -> !m.getName().equals("Stream"))
                     .forEach(m -> assertFalse(m.getOptions().hasExtension(AnnotationsProto.http), m.getName()));
         }
+    }
+
+    @Test
+    void demoServiceAddIsTranscodedFromJsonPostedToApiV1Add() throws IOException {
+        MethodDescriptorProto add = service(DEMO_SERVICE).getMethodList().stream()
+                .filter(m -> m.getName().equals("Add")).findFirst().orElseThrow();
+        assertFalse(add.getClientStreaming() || add.getServerStreaming());
+        HttpRule rule = add.getOptions().getExtension(AnnotationsProto.http);
+        assertEquals("/api/v1/add", rule.getPost());
+        assertEquals("*", rule.getBody());
+    }
+
+    @Test
+    void nativeGrpcCallsOfDemoServiceGoStraightThroughAndNothingElse() {
+        List<Route> routes = hcm.getRouteConfig().getVirtualHosts(0).getRoutesList();
+        List<Route> grpcRoutes = routes.stream().filter(r -> r.getMatch().hasGrpc()).toList();
+        assertEquals(2, grpcRoutes.size(), grpcRoutes::toString);
+        Route demo = grpcRoutes.get(0);
+        assertEquals("/" + DEMO_SERVICE + "/", demo.getMatch().getPrefix());
+        assertEquals(CLUSTER, demo.getRoute().getCluster());
+        assertEquals(0, demo.getRoute().getTimeout().getSeconds(), "streams last as long as data flows");
+        Route refuse = grpcRoutes.get(1);
+        assertTrue(routes.indexOf(demo) < routes.indexOf(refuse));
+        assertEquals("/", refuse.getMatch().getPrefix());
+        assertEquals(404, refuse.getDirectResponse().getStatus(), "every other gRPC call, HttpService included");
     }
 
     @Test
@@ -217,7 +243,8 @@ class EnvoyConfigTest {
         assertEquals(0, last.getRoute().getTimeout().getSeconds());
         assertEquals(0, last.getRoute().getTimeout().getNanos());
 
-        Route grpc = routes.stream().filter(r -> r.getMatch().hasGrpc()).findFirst().orElseThrow();
+        Route grpc = routes.stream().filter(r -> r.getMatch().hasGrpc() && r.hasDirectResponse()).findFirst()
+                .orElseThrow();
         assertTrue(routes.indexOf(grpc) < routes.size() - 1);
         assertEquals("/", grpc.getMatch().getPrefix());
         assertTrue(grpc.hasDirectResponse());

@@ -138,6 +138,19 @@ class LuaFilterTest {
         assertTrue(request(Map.of()).isEmpty());
     }
 
+    @Test
+    void aNativeGrpcCallKeepsItsDeadlineAndEncodingButNotTheOriginalPath() {
+        Map<String, String> out = request(Map.of(
+                ":method", "POST", ":path", "/grpcconnector.demo.v1.DemoService/Add",
+                "content-type", "application/grpc+proto", "grpc-timeout", "5S", "grpc-encoding", "gzip",
+                "x-envoy-original-path", "/admin"));
+        assertEquals(Map.of(":method", "POST", ":path", "/grpcconnector.demo.v1.DemoService/Add",
+                "content-type", "application/grpc+proto", "grpc-timeout", "5S", "grpc-encoding", "gzip"), out);
+        Map<String, String> json = request(Map.of(":method", "POST", ":path", "/api/v1/add",
+                "content-type", "application/json", "grpc-timeout", "1m"));
+        assertEquals(Map.of(":method", "POST", ":path", "/api/v1/add", "content-type", "application/json"), json);
+    }
+
     private static Map<String, String> respond(Map<String, String> headers) {
         return call("respond", headers);
     }
