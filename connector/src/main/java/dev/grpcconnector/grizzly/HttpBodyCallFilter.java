@@ -2,6 +2,7 @@ package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.EdgeAuthentication;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.wire.GrpcStatus;
@@ -64,9 +65,14 @@ public final class HttpBodyCallFilter extends BaseFilter {
     private final EdgeAuthentication authentication;
     private final RefusalLog refusals;
     private final CallLimits limits;
+    private final MemoryBudget memoryBudget;
 
+    /**
+     * @param memoryBudget what the listener's calls may hold together, shared by all its calls
+     */
     public HttpBodyCallFilter(String listenerName, int maxMessageBytes, int trustedProxyHops, int applicationThreads,
-            HealthService health, EdgeAuthentication authentication, CallLimits limits) {
+            HealthService health, EdgeAuthentication authentication, MemoryBudget memoryBudget, CallLimits limits) {
+        this.memoryBudget = memoryBudget;
         this.limits = limits;
         this.applicationThreads = new ApplicationThreads(listenerName, applicationThreads);
         this.authentication = authentication;
@@ -110,7 +116,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
                 return refuseOverLimit(ctx, request, content);
             }
             call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads, refusals,
-                    limits.idleTimeoutNanos(), slot);
+                    memoryBudget.newCall(), limits.idleTimeoutNanos(), slot);
             request.setAttribute(HttpBodyCall.ATTRIBUTE, call);
         }
         return call.onRead(ctx, content);

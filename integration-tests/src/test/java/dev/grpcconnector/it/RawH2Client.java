@@ -54,10 +54,10 @@ public final class RawH2Client implements Closeable {
     private boolean serverSettingsSeen;
     private boolean eof;
     private long connectionUnacked;
-    /** The server's flow-control windows for what this client sends (RFC 9113 §6.9), for {@link #dataWithinWindow}. */
-    private long peerInitialWindow = 65_535;
-    private long connectionSendWindow = 65_535;
-    private final Map<Integer, Long> streamSendWindows = new HashMap<>();
+    // The peer's flow-control windows for what we send (RFC 9113 6.9): DATA sent by any method is taken off them.
+    private long peerConnectionWindow = 65535;
+    private long peerInitialStreamWindow = 65535;
+    private final Map<Integer, Long> peerStreamWindows = new HashMap<>();
     /** False: the caller opens the server's window itself ({@link #windowUpdate}), as a slow or stalled reader does. */
     private final boolean autoWindowUpdate;
 
@@ -246,7 +246,7 @@ public final class RawH2Client implements Closeable {
     public void dataWithinWindow(int streamId, byte[] data, boolean endStream, Duration timeout) {
         int off = 0;
         do {
-            long window = Math.min(connectionSendWindow, streamSendWindows.getOrDefault(streamId, peerInitialWindow));
+            long window = Math.min(peerConnectionWindow, peerStreamWindows.getOrDefault(streamId, peerInitialStreamWindow));
             if (window <= 0 && data.length > 0) {
                 flush();
                 readOneFrame(timeout, "window for stream " + streamId);
@@ -254,9 +254,7 @@ public final class RawH2Client implements Closeable {
             }
             int n = (int) Math.min(Math.min(MAX_FRAME, data.length - off), window);
             boolean last = off + n == data.length;
-            frame(DATA, last && endStream ? END_STREAM : 0, streamId, java.util.Arrays.copyOfRange(data, off, off + n));
-            connectionSendWindow -= n;
-            streamSendWindows.put(streamId, streamSendWindows.getOrDefault(streamId, peerInitialWindow) - n);
+            queueData(streamId, java.util.Arrays.copyOfRange(data, off, off + n), last && endStream);
             off += n;
         } while (off < data.length);
         flush();
@@ -282,10 +280,55 @@ public final class RawH2Client implements Closeable {
         int off = 0;
         do {
             int n = Math.min(MAX_FRAME, data.length - off);
+            peerConnectionWindow -= n;
+            peerStreamWindows.merge(streamId, peerInitialStreamWindow - n, (old, ignored) -> old - n);
             boolean last = off + n == data.length;
             frame(DATA, last && endStream ? END_STREAM : 0, streamId, java.util.Arrays.copyOfRange(data, off, off + n));
             off += n;
         } while (off < data.length);
+    }
+
+    /**
+     * Sends as much of {@code data[offset, offset + length)} on the stream as the peer's
+     * flow-control windows allow now, in DATA frames without END_STREAM, without waiting;
+     * {@link #readFrameFor} takes in the window updates that let more go.
+     *
+     * @return the bytes sent (0 when a window is closed or the stream has ended)
+     */
+    public int sendWithinWindows(int streamId, byte[] data, int offset, int length) {
+        StreamResult r = streams.get(streamId);
+        if (r != null && (r.ended || r.rstCode != null)) {
+            return 0;
+        }
+        long window = Math.min(peerConnectionWindow, peerStreamWindows.getOrDefault(streamId, peerInitialStreamWindow));
+        int n = (int) Math.max(0, Math.min(window, length));
+        if (n > 0) {
+            queueData(streamId, java.util.Arrays.copyOfRange(data, offset, offset + n), false);
+            flush();
+        }
+        return n;
+    }
+
+    /** Reads one frame, waiting at most {@code timeout}; false when none came or the connection ended. */
+    public boolean readFrameFor(Duration timeout) {
+        if (eof) {
+            return false;
+        }
+        try {
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            readFrame();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            eof = true;
+            return false;
+        }
+    }
+
+    /** What is known of a stream so far, without waiting (a result with nothing in it for an unknown stream). */
+    public StreamResult peek(int streamId) {
+        return streams.computeIfAbsent(streamId, k -> new StreamResult());
     }
 
     /** Sends what was queued, in one write. */
@@ -620,10 +663,10 @@ public final class RawH2Client implements Closeable {
                         if (id == 1 && value < 4096) {
                             pendingTableSizeUpdate = value; // we never index, but say so as RFC 7541 4.2 wants
                         }
-                        if (id == 4) {
-                            long delta = value - peerInitialWindow;
-                            streamSendWindows.replaceAll((stream, window) -> window + delta);
-                            peerInitialWindow = value;
+                        if (id == 4) { // INITIAL_WINDOW_SIZE: every stream's window moves by the difference
+                            long delta = value - peerInitialStreamWindow;
+                            peerInitialStreamWindow = value;
+                            peerStreamWindows.replaceAll((stream, window) -> window + delta);
                         }
                     }
                     frame(SETTINGS, ACK, 0, new byte[0]);
@@ -642,12 +685,12 @@ public final class RawH2Client implements Closeable {
                 goaway = "last=" + last + ", code=" + code + ", debug=" + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8);
             }
             case WINDOW_UPDATE -> {
-                long increment = ((long) (payload[0] & 0x7f) << 24) | ((payload[1] & 0xff) << 16)
-                        | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
+                long increment = ((payload[0] & 0x7fL) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8)
+                        | (payload[3] & 0xff);
                 if (streamId == 0) {
-                    connectionSendWindow += increment;
+                    peerConnectionWindow += increment;
                 } else {
-                    streamSendWindows.put(streamId, streamSendWindows.getOrDefault(streamId, peerInitialWindow) + increment);
+                    peerStreamWindows.merge(streamId, peerInitialStreamWindow + increment, (old, ignored) -> old + increment);
                 }
             }
             default -> {
