@@ -1,5 +1,6 @@
 package dev.grpcconnector.glassfish;
 
+import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.ListenerTls;
 import dev.grpcconnector.security.SharedSecret;
 import java.util.function.Function;
@@ -25,9 +26,14 @@ import java.util.function.Function;
  * @param tls {@code grpc-connector-tls-*} and {@code grpc-connector-allowed-client-identities}:
  *     the connector's own TLS with client certificates required (mutual TLS with the edge),
  *     {@code null} when not configured ({@link TlsProperties})
+ * @param memoryBudgetBytes {@code grpc-connector-memory-budget-bytes}: what the connector may
+ *     hold for all calls of the listener together
+ * @param maxUnaryResponseBytes {@code grpc-connector-max-unary-response-bytes}: the largest
+ *     response body of a unary ({@code Handle}) call
  */
 public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes, int shutdownDrainSeconds,
-        int applicationThreads, SharedSecret secret, boolean insecure, ListenerTls tls) {
+        int applicationThreads, SharedSecret secret, boolean insecure, ListenerTls tls, long memoryBudgetBytes,
+        int maxUnaryResponseBytes) {
     public static final String ENABLED = "grpc-connector";
     public static final String TRUSTED_PROXY_HOPS = "grpc-connector-trusted-proxy-hops";
     public static final String MAX_MESSAGE_BYTES = "grpc-connector-max-message-bytes";
@@ -36,8 +42,10 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
     public static final String SECRET = "grpc-connector-secret";
     public static final String PREVIOUS_SECRET = "grpc-connector-previous-secret";
     public static final String INSECURE = "grpc-connector-insecure";
+    public static final String MEMORY_BUDGET_BYTES = "grpc-connector-memory-budget-bytes";
+    public static final String MAX_UNARY_RESPONSE_BYTES = "grpc-connector-max-unary-response-bytes";
     /** The settings of a listener without the connector. */
-    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false, null);
+    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false, null, 0, 0);
     public static final int DEFAULT_APPLICATION_THREADS = 64;
     public static final int DEFAULT_TRUSTED_PROXY_HOPS = 1;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -69,7 +77,9 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
                 number(property, APPLICATION_THREADS, DEFAULT_APPLICATION_THREADS, 1),
                 current == null ? null : SharedSecret.of(current, previous),
                 flag(property, INSECURE),
-                TlsProperties.read(property, raw));
+                TlsProperties.read(property, raw),
+                byteCount(property, MEMORY_BUDGET_BYTES, MemoryBudget.DEFAULT_BYTES),
+                number(property, MAX_UNARY_RESPONSE_BYTES, MemoryBudget.DEFAULT_MAX_UNARY_RESPONSE_BYTES, 0));
     }
 
     private static boolean flag(Function<String, String> property, String name) {
@@ -81,6 +91,22 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
             return true;
         }
         throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
+    }
+
+    private static long byteCount(Function<String, String> property, String name, long fallback) {
+        String value = property.apply(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number >= 0, not '" + value + "'", e);
+        }
+        throw new IllegalArgumentException(name + " must be a whole number >= 0, not '" + value + "'");
     }
 
     private static int number(Function<String, String> property, String name, int fallback, int min) {

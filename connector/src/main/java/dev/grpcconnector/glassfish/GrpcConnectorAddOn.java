@@ -10,6 +10,7 @@ import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
 import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.EdgeAuthentication;
 import dev.grpcconnector.services.TypedServiceFilter;
 import java.net.InetAddress;
@@ -165,6 +166,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                 + ConnectorSettings.INSECURE + "=true on a listener bound to 127.0.0.1. See docs/security.md");
     }
 
+    private static MemoryBudget memoryBudget(ConnectorSettings settings) {
+        return new MemoryBudget(settings.memoryBudgetBytes(), settings.maxUnaryResponseBytes());
+    }
+
     private static boolean isLoopback(String address) {
         try {
             return address != null && InetAddress.getByName(address.trim()).isLoopbackAddress();
@@ -197,7 +202,8 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
             // Still in the way of every request: the listener must not serve the application unprotected.
             LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {listenerName, fix});
             builder.add(codec + 1, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(),
-                    settings.trustedProxyHops(), settings.applicationThreads(), health, EdgeAuthentication.refuseAll(fix)));
+                    settings.trustedProxyHops(), settings.applicationThreads(), health, EdgeAuthentication.refuseAll(fix),
+                    memoryBudget(settings)));
             return;
         }
         Http2Configuration http2Settings = ((Http2ServerFilter) builder.get(http2)).getConfiguration();
@@ -218,7 +224,7 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         builder.add(http2 + 2, new HeaderListCeilingFilter(listenerName, headerListLimit));
         builder.add(http2 + 3, new HeaderTableSizeFilter());
         HttpBodyCallFilter calls = new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
-                settings.applicationThreads(), health, authentication);
+                settings.applicationThreads(), health, authentication, memoryBudget(settings));
         builder.add(http2 + 4, calls);
         builder.add(http2 + 5, new TypedServiceFilter(listenerName, settings.maxMessageBytes(), calls.applicationThreads()));
         if (FinishedStreamRelease.available()) {
@@ -230,9 +236,11 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                     new Object[] {listenerName, FinishedStreamRelease.unavailableReason()});
         }
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
-                + "{3} application threads, callers authenticated by {4}{5}", new Object[] {listenerName,
-                    settings.trustedProxyHops(), settings.maxMessageBytes(), settings.applicationThreads(), authentication,
-                    settings.tls() == null ? "" : "; " + settings.tls()});
+                + "{3} application threads, callers authenticated by {4}{5}; memory budget {6,number,#} bytes, max unary "
+                + "response {7,number,#} bytes", new Object[] {listenerName, settings.trustedProxyHops(),
+                    settings.maxMessageBytes(), settings.applicationThreads(), authentication,
+                    settings.tls() == null ? "" : "; " + settings.tls(), settings.memoryBudgetBytes(),
+                    settings.maxUnaryResponseBytes()});
         LOG.log(Level.INFO, "gRPC connector on listener {0}: header lists up to {1,number,#} bytes (decoded), {2} concurrent "
                 + "streams per connection (http2-max-header-list-size-in-bytes, http2-max-concurrent-streams)",
                 new Object[] {listenerName, headerListLimit, streams.limit()});

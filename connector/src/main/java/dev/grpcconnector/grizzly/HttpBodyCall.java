@@ -2,6 +2,8 @@ package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.memory.CallMemory;
+import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.translate.ResponseTranslator.ResponseHead;
@@ -11,6 +13,7 @@ import dev.grpcconnector.wire.GrpcStatus;
 import dev.grpcconnector.wire.GrpcStatusException;
 import dev.grpcconnector.wire.GrpcTimeout;
 import dev.grpcconnector.wire.HttpBodyMessage;
+import dev.grpcconnector.wire.HttpBodyStreamDecoder;
 import dev.grpcconnector.wire.MessageEncoding;
 import dev.grpcconnector.wire.UnaryMessageBuilder;
 import java.io.IOException;
@@ -22,6 +25,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CloseListener;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.WriteResult;
@@ -52,10 +56,16 @@ import org.glassfish.grizzly.memory.MemoryManager;
  * previous delivery finished, so the hand-off keeps the order.
  *
  * <h2>Memory</h2>
- * The decoder holds at most one message (bounded by the configured size limit). The
- * unary response is collected, in one copy, until the application finishes; the
- * streaming response is framed chunk by chunk, each chunk copied once behind its prefix
- * into a buffer of the connector's own (see {@link GrpcResponder}).
+ * A unary call's decoder holds at most one message (bounded by the configured size
+ * limit); a streaming call's holds only messages of up to 64 KiB and gzip-compressed
+ * ones, and hands a larger message's data on as it arrives
+ * ({@link HttpBodyStreamDecoder}). The unary response is collected, in one copy, until the application finishes (bounded by
+ * its own limit); the streaming response is framed chunk by chunk, each chunk copied once
+ * behind its prefix into a buffer of the connector's own (see {@link GrpcResponder}).
+ * What the decoder, gzip decompression and the unary response hold is accounted with the
+ * call's {@link CallMemory}, against the listener's budget; a refusal ends the call with
+ * {@code RESOURCE_EXHAUSTED}. The account is closed on every way the call ends: response
+ * complete, refused, cancelled (reset, deadline), or its connection closed.
  */
 final class HttpBodyCall {
     static final String ATTRIBUTE = HttpBodyCall.class.getName();
@@ -70,12 +80,15 @@ final class HttpBodyCall {
     private final String grpcPath;
     private final String encoding;
     private final GrpcFrameDecoder decoder;
+    private final HttpBodyStreamDecoder streamDecoder;
     private final int maxMessageBytes;
     private final RequestTranslator translator;
     private final HealthService health;
     private final Executor applicationThreads;
     private final GrpcResponder responder;
     private final RefusalLog refusals;
+    private final CallMemory callMemory;
+    private final CloseListener<?, ?> connectionClosed;
 
     private final List<GrpcFrame> unaryRequest = new ArrayList<>(1);
     private final Connection<?> connection;
@@ -98,9 +111,10 @@ final class HttpBodyCall {
     private UnaryMessageBuilder unaryResponse;
 
     HttpBodyCall(Kind kind, HttpRequestPacket request, int maxMessageBytes, RequestTranslator translator,
-            HealthService health, Executor applicationThreads, RefusalLog refusals) {
+            HealthService health, Executor applicationThreads, RefusalLog refusals, CallMemory callMemory) {
         this.applicationThreads = applicationThreads;
         this.refusals = refusals;
+        this.callMemory = callMemory;
         this.kind = kind;
         this.request = request;
         this.grpcPath = request.getRequestURI();
@@ -109,11 +123,15 @@ final class HttpBodyCall {
         this.timeout = request.getHeader("grpc-timeout");
         this.connection = request.getConnection();
         this.stream = Http2Stream.getStreamFor(request);
-        this.decoder = new GrpcFrameDecoder(maxMessageBytes);
+        this.decoder = new GrpcFrameDecoder(maxMessageBytes, callMemory);
+        this.streamDecoder = new HttpBodyStreamDecoder(maxMessageBytes, callMemory,
+                (int) MemoryBudget.CALL_ALLOWANCE_BYTES, encoding);
         this.maxMessageBytes = maxMessageBytes;
         this.translator = translator;
         this.health = health;
         this.responder = new GrpcResponder(request.getResponse(), refusals);
+        this.connectionClosed = (closeable, type) -> callMemory.close();
+        connection.addCloseListener(connectionClosed);
     }
 
     // ---------------------------------------------------------------- request side
@@ -132,6 +150,7 @@ final class HttpBodyCall {
             return ctx.getStopAction();
         }
         if (HttpContent.isBroken(content)) {
+            releaseMemory();
             if (dispatched) {
                 return pass(ctx, content);
             }
@@ -142,6 +161,7 @@ final class HttpBodyCall {
             return reject(ctx, new GrpcStatusException(GrpcStatus.UNIMPLEMENTED, "method " + grpcPath + " is not implemented"));
         }
         List<GrpcFrame> frames = new ArrayList<>(1);
+        List<HttpBodyMessage> pieces = List.of();
         try {
             if (!started) {
                 started = true;
@@ -149,11 +169,15 @@ final class HttpBodyCall {
                 startDeadline();
             }
             Buffer bytes = content.getContent();
-            for (GrpcFrame frame : decoder.decode(bytes.toByteBuffer())) {
-                frames.add(MessageEncoding.decode(frame, encoding, maxMessageBytes));
+            if (kind == Kind.STREAM) {
+                pieces = streamDecoder.decode(bytes.toByteBuffer());
+            } else {
+                for (GrpcFrame frame : decoder.decode(bytes.toByteBuffer())) {
+                    frames.add(MessageEncoding.decode(frame, encoding, maxMessageBytes, callMemory));
+                }
             }
             bytes.tryDispose();
-            if (content.isLast() && decoder.isInsideMessage()) {
+            if (content.isLast() && (kind == Kind.STREAM ? streamDecoder.isInsideMessage() : decoder.isInsideMessage())) {
                 throw new GrpcStatusException(GrpcStatus.INTERNAL, "request ended inside a gRPC message");
             }
         } catch (GrpcStatusException e) {
@@ -161,7 +185,7 @@ final class HttpBodyCall {
         }
         return switch (kind) {
             case HANDLE, HEALTH_CHECK -> onUnaryRead(ctx, frames, content.isLast());
-            case STREAM -> onStreamRead(ctx, frames, content.isLast());
+            case STREAM -> onStreamRead(ctx, pieces, content.isLast());
             case UNIMPLEMENTED -> throw new IllegalStateException("answered above");
         };
     }
@@ -182,6 +206,7 @@ final class HttpBodyCall {
             if (kind == Kind.HEALTH_CHECK) {
                 byte[] answer = health.check(frame);
                 closed = true;
+                releaseMemory();
                 return onWorker(ctx, () -> {
                     HttpResponsePacket response = request.getResponse();
                     response.setStatus(200);
@@ -197,12 +222,12 @@ final class HttpBodyCall {
         }
     }
 
-    private NextAction onStreamRead(FilterChainContext ctx, List<GrpcFrame> frames, boolean last) {
-        List<HttpBodyMessage> messages = new ArrayList<>(frames.size());
+    /**
+     * @param messages the request body's pieces that arrived, each a whole message or a
+     *     part of a large one's data ({@link HttpBodyStreamDecoder})
+     */
+    private NextAction onStreamRead(FilterChainContext ctx, List<HttpBodyMessage> messages, boolean last) {
         try {
-            for (GrpcFrame frame : frames) {
-                messages.add(HttpBodyMessage.decode(frame));
-            }
             if (!dispatched) {
                 if (messages.isEmpty()) {
                     if (last) {
@@ -267,6 +292,7 @@ final class HttpBodyCall {
             end();
         }
         closed = true;
+        releaseMemory();
         if (!dispatched) {
             GrpcResponder.trailersOnly(ctx, request, error.status(), error.getMessage(),
                     error.status() == GrpcStatus.UNIMPLEMENTED
@@ -353,6 +379,7 @@ final class HttpBodyCall {
     private void cancelInContainer(GrpcStatusException reason) {
         inputError = reason;
         closed = true;
+        releaseMemory();
         CallOutputSink sink;
         synchronized (this) {
             sink = output;
@@ -361,6 +388,12 @@ final class HttpBodyCall {
             sink.cancel(new IOException(reason.getMessage()));
         }
         responder.abandon();
+    }
+
+    /** The call holds no more memory: its account goes back to the listener's budget. */
+    private void releaseMemory() {
+        callMemory.close();
+        connection.removeCloseListener(connectionClosed);
     }
 
     private static Buffer concatenate(MemoryManager memory, List<HttpBodyMessage> messages) {
@@ -410,11 +443,16 @@ final class HttpBodyCall {
         String message = inputError == null ? null : inputError.getMessage();
 
         if (kind == Kind.HANDLE) {
-            if (unaryResponse == null) {
-                unaryResponse = new UnaryMessageBuilder(head.contentType());
-            }
-            if (bytes.hasRemaining()) {
-                unaryResponse.append(bytes.toByteBuffer());
+            try {
+                if (unaryResponse == null) {
+                    unaryResponse = new UnaryMessageBuilder(head.contentType(), callMemory.maxUnaryResponseBytes(), callMemory);
+                }
+                if (bytes.hasRemaining()) {
+                    unaryResponse.append(bytes.toByteBuffer());
+                }
+            } catch (GrpcStatusException e) {
+                bytes.tryDispose();
+                return refuseResponse(ctx, e, original);
             }
             if (!last) {
                 completed(original, ctx);
@@ -422,7 +460,7 @@ final class HttpBodyCall {
             }
             // A unary call carries exactly one response message, so a response without a
             // body (HEAD, 204, 304) still gets one: its content type and no data.
-            return responder.finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original, false);
+            return finish(ctx, Buffers.wrap(memory, unaryResponse.build()), status, message, original);
         }
 
         // A bodyless response (HEAD, 204, 304) still sends one message with the type and
@@ -435,7 +473,7 @@ final class HttpBodyCall {
             firstMessageSent = true;
         }
         if (last) {
-            return responder.finish(ctx, frame, status, message, original, false);
+            return finish(ctx, frame, status, message, original);
         }
         if (frame == null) {
             if (response.isCommitted()) {
@@ -446,6 +484,40 @@ final class HttpBodyCall {
             return ctx.getInvokeAction();
         }
         return responder.send(ctx, frame);
+    }
+
+    private NextAction finish(FilterChainContext ctx, Buffer lastMessage, GrpcStatus status, String message,
+            CompletionHandler<WriteResult> original) {
+        NextAction next = responder.finish(ctx, lastMessage, status, message, original, false);
+        releaseMemory();
+        return next;
+    }
+
+    /**
+     * The unary response cannot be collected (over its limit, or its memory refused): the
+     * application's write fails, as do its further writes, and the client gets
+     * {@code error} as a trailers-only response (nothing of a unary response has been sent
+     * yet), written as on a deadline.
+     */
+    private NextAction refuseResponse(FilterChainContext ctx, GrpcStatusException error,
+            CompletionHandler<WriteResult> original) {
+        synchronized (this) {
+            ended = true;
+            cancelled = true;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+        refusals.refused(Level.INFO, "response refused with " + error.status(), "gRPC call " + grpcPath + " on stream "
+                + stream.getId() + " from " + connection.getPeerAddress() + ": " + error.getMessage());
+        cancelInContainer(error);
+        stream.terminateWithReason(new IOException("gRPC response refused: " + error.getMessage()));
+        connection.write(Buffers.wrap(connection.getMemoryManager(),
+                RawFrames.trailersOnly(stream.getId(), error.status(), error.getMessage())));
+        if (original != null) {
+            original.failed(new IOException(error.getMessage()));
+        }
+        return ctx.getStopAction();
     }
 
     /** One gRPC message: prefix and HttpBody fields, then the data bytes, in one heap buffer. */

@@ -2,6 +2,7 @@ package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.EdgeAuthentication;
 import dev.grpcconnector.translate.RequestTranslator;
 import dev.grpcconnector.wire.GrpcStatus;
@@ -62,9 +63,14 @@ public final class HttpBodyCallFilter extends BaseFilter {
     private final ApplicationThreads applicationThreads;
     private final EdgeAuthentication authentication;
     private final RefusalLog refusals;
+    private final MemoryBudget memoryBudget;
 
+    /**
+     * @param memoryBudget what the listener's calls may hold together, shared by all its calls
+     */
     public HttpBodyCallFilter(String listenerName, int maxMessageBytes, int trustedProxyHops, int applicationThreads,
-            HealthService health, EdgeAuthentication authentication) {
+            HealthService health, EdgeAuthentication authentication, MemoryBudget memoryBudget) {
+        this.memoryBudget = memoryBudget;
         this.applicationThreads = new ApplicationThreads(listenerName, applicationThreads);
         this.authentication = authentication;
         this.refusals = new RefusalLog(LOG, listenerName);
@@ -102,7 +108,8 @@ public final class HttpBodyCallFilter extends BaseFilter {
             if (kind == null) {
                 return ctx.getInvokeAction();
             }
-            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads, refusals);
+            call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads, refusals,
+                    memoryBudget.newCall());
             request.setAttribute(HttpBodyCall.ATTRIBUTE, call);
         }
         return call.onRead(ctx, content);

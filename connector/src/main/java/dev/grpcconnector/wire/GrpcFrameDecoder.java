@@ -11,13 +11,16 @@ import java.util.List;
  * <p>Memory is bounded by the size limit: a prefix that announces more than
  * {@code maxMessageBytes} is refused before any of its payload is stored, and the
  * payload array grows with the bytes actually received, so a client that announces a
- * large message and sends little holds little. One instance per call; not thread-safe
- * (a call's reads are serialised by Grizzly's HTTP/2 input buffer).
+ * large message and sends little holds little. The payload array is accounted with a
+ * {@link MessageMemory} before it is allocated or grown, and given back once the message
+ * is complete and handed on. One instance per call; not thread-safe (a call's reads are
+ * serialised by Grizzly's HTTP/2 input buffer).
  */
 public final class GrpcFrameDecoder {
     private static final int INITIAL_CAPACITY = 8192;
 
     private final int maxMessageBytes;
+    private final MessageMemory memory;
     private final byte[] prefix = new byte[GrpcFrame.PREFIX_BYTES];
     private int prefixFilled;
     private boolean compressed;
@@ -25,15 +28,22 @@ public final class GrpcFrameDecoder {
     private byte[] payload;
     private int payloadFilled;
 
+    /** A decoder whose memory is not accounted (bounded by {@code maxMessageBytes} only). */
     public GrpcFrameDecoder(int maxMessageBytes) {
+        this(maxMessageBytes, MessageMemory.UNCOUNTED);
+    }
+
+    public GrpcFrameDecoder(int maxMessageBytes, MessageMemory memory) {
         this.maxMessageBytes = maxMessageBytes;
+        this.memory = memory;
     }
 
     /**
      * Consumes all of {@code input} and returns the messages it completed, in order.
      *
      * @throws GrpcStatusException {@code RESOURCE_EXHAUSTED} for a message over the
-     *     limit, {@code INTERNAL} for a prefix whose flag byte is neither 0 nor 1
+     *     limit or when the memory for the next bytes is refused, {@code INTERNAL} for a
+     *     prefix whose flag byte is neither 0 nor 1
      */
     public List<GrpcFrame> decode(ByteBuffer input) throws GrpcStatusException {
         List<GrpcFrame> frames = new ArrayList<>(1);
@@ -55,6 +65,9 @@ public final class GrpcFrameDecoder {
             }
             if (payloadFilled == length) {
                 frames.add(new GrpcFrame(compressed, payload == null ? new byte[0] : payload, 0, length));
+                if (payload != null) {
+                    memory.release(payload.length);
+                }
                 reset();
             }
         }
@@ -84,14 +97,23 @@ public final class GrpcFrameDecoder {
         payloadFilled = 0;
     }
 
-    private void ensureCapacity(int needed) {
+    private void ensureCapacity(int needed) throws GrpcStatusException {
         if (payload == null) {
-            payload = new byte[Math.min(length, Math.max(needed, INITIAL_CAPACITY))];
+            int capacity = Math.min(length, Math.max(needed, INITIAL_CAPACITY));
+            hold(capacity);
+            payload = new byte[capacity];
         } else if (payload.length < needed) {
             int grown = (int) Math.min(length, Math.max(needed, payload.length * 2L));
+            hold(grown - payload.length);
             byte[] bigger = new byte[grown];
             System.arraycopy(payload, 0, bigger, 0, payloadFilled);
             payload = bigger;
+        }
+    }
+
+    private void hold(int bytes) throws GrpcStatusException {
+        if (!memory.tryHold(bytes)) {
+            throw new GrpcStatusException(GrpcStatus.RESOURCE_EXHAUSTED, memory.refusal());
         }
     }
 

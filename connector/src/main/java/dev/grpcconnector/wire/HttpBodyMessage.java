@@ -90,7 +90,7 @@ public record HttpBodyMessage(String contentType, byte[] data, int dataOffset, i
         return out;
     }
 
-    private static String utf8(byte[] bytes, int offset, int length) throws ProtoWire.MalformedMessageException {
+    static String utf8(byte[] bytes, int offset, int length) throws ProtoWire.MalformedMessageException {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

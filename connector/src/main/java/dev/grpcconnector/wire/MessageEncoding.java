@@ -34,15 +34,23 @@ public final class MessageEncoding {
         }
     }
 
+    /** As {@link #decode(GrpcFrame, String, int, MessageMemory)}, with memory not accounted. */
+    public static GrpcFrame decode(GrpcFrame frame, String grpcEncoding, int maxMessageBytes) throws GrpcStatusException {
+        return decode(frame, grpcEncoding, maxMessageBytes, MessageMemory.UNCOUNTED);
+    }
+
     /**
-     * Returns the frame's message uncompressed.
+     * Returns the frame's message uncompressed. The decompressed bytes are held from
+     * {@code memory} while they are produced, and given back when the message is returned
+     * (to be handed on at once).
      *
      * @param grpcEncoding the request's {@code grpc-encoding} (already {@linkplain #check checked})
      * @throws GrpcStatusException {@code INTERNAL} for a compressed message without an
      *     encoding or with bytes that are not gzip, {@code RESOURCE_EXHAUSTED} when it
-     *     expands beyond {@code maxMessageBytes}
+     *     expands beyond {@code maxMessageBytes} or its memory is refused
      */
-    public static GrpcFrame decode(GrpcFrame frame, String grpcEncoding, int maxMessageBytes) throws GrpcStatusException {
+    public static GrpcFrame decode(GrpcFrame frame, String grpcEncoding, int maxMessageBytes, MessageMemory memory)
+            throws GrpcStatusException {
         if (!frame.compressed()) {
             return frame;
         }
@@ -52,16 +60,23 @@ public final class MessageEncoding {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxMessageBytes, Math.max(64, frame.length() * 4)));
         byte[] chunk = new byte[8192];
+        long held = 0;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(frame.payload(), frame.offset(), frame.length()))) {
             for (int n; (n = in.read(chunk)) > 0; ) {
                 if (out.size() + n > maxMessageBytes) {
                     throw new GrpcStatusException(GrpcStatus.RESOURCE_EXHAUSTED,
                             "decompressed gRPC message exceeds the limit of " + maxMessageBytes + " bytes");
                 }
+                if (!memory.tryHold(n)) {
+                    throw new GrpcStatusException(GrpcStatus.RESOURCE_EXHAUSTED, memory.refusal());
+                }
+                held += n;
                 out.write(chunk, 0, n);
             }
         } catch (IOException e) {
             throw new GrpcStatusException(GrpcStatus.INTERNAL, "message is not valid gzip: " + e.getMessage());
+        } finally {
+            memory.release(held);
         }
         byte[] plain = out.toByteArray();
         return new GrpcFrame(false, plain, 0, plain.length);

@@ -1,11 +1,13 @@
 package dev.grpcconnector.glassfish;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.grpcconnector.memory.MemoryBudget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +50,25 @@ class ConnectorSettingsTest {
     void values() {
         ConnectorSettings settings = from(ConnectorSettings.ENABLED, "true", ConnectorSettings.TRUSTED_PROXY_HOPS, "2",
                 ConnectorSettings.MAX_MESSAGE_BYTES, "1048576");
-        assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS, null, false, null),
-                settings);
+        assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS, null, false,
+                null, MemoryBudget.DEFAULT_BYTES, MemoryBudget.DEFAULT_MAX_UNARY_RESPONSE_BYTES), settings);
+    }
+
+    @Test
+    void memoryBudgetAndUnaryResponseLimit() {
+        assertEquals("grpc-connector-memory-budget-bytes", ConnectorSettings.MEMORY_BUDGET_BYTES);
+        assertEquals("grpc-connector-max-unary-response-bytes", ConnectorSettings.MAX_UNARY_RESPONSE_BYTES);
+        assertEquals(64L * 1024 * 1024, from().memoryBudgetBytes(), "default: 64 MiB, an eighth of the default heap");
+        assertEquals(16 * 1024 * 1024, from().maxUnaryResponseBytes());
+        assertEquals(8L * 1024 * 1024 * 1024, from(ConnectorSettings.MEMORY_BUDGET_BYTES, "8589934592").memoryBudgetBytes());
+        assertEquals(0, from(ConnectorSettings.MEMORY_BUDGET_BYTES, "0").memoryBudgetBytes());
+        assertEquals(1024, from(ConnectorSettings.MAX_UNARY_RESPONSE_BYTES, " 1024 ").maxUnaryResponseBytes());
+        for (String bad : new String[] {"-1", "64MiB", "1.5"}) {
+            for (String name : new String[] {ConnectorSettings.MEMORY_BUDGET_BYTES, ConnectorSettings.MAX_UNARY_RESPONSE_BYTES}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(name, bad));
+                assertTrue(e.getMessage().contains(name) && e.getMessage().contains(bad), e.getMessage());
+            }
+        }
     }
 
     @Test

@@ -54,6 +54,10 @@ public final class RawH2Client implements Closeable {
     private boolean serverSettingsSeen;
     private boolean eof;
     private long connectionUnacked;
+    // The peer's flow-control windows for what we send (RFC 9113 6.9): DATA sent by any method is taken off them.
+    private long peerConnectionWindow = 65535;
+    private long peerInitialStreamWindow = 65535;
+    private final Map<Integer, Long> peerStreamWindows = new HashMap<>();
 
     private RawH2Client(int port) throws IOException {
         this(port, plain(port));
@@ -195,10 +199,55 @@ public final class RawH2Client implements Closeable {
         int off = 0;
         do {
             int n = Math.min(MAX_FRAME, data.length - off);
+            peerConnectionWindow -= n;
+            peerStreamWindows.merge(streamId, peerInitialStreamWindow - n, (old, ignored) -> old - n);
             boolean last = off + n == data.length;
             frame(DATA, last && endStream ? END_STREAM : 0, streamId, java.util.Arrays.copyOfRange(data, off, off + n));
             off += n;
         } while (off < data.length);
+    }
+
+    /**
+     * Sends as much of {@code data[offset, offset + length)} on the stream as the peer's
+     * flow-control windows allow now, in DATA frames without END_STREAM, without waiting;
+     * {@link #readFrameFor} takes in the window updates that let more go.
+     *
+     * @return the bytes sent (0 when a window is closed or the stream has ended)
+     */
+    public int sendWithinWindows(int streamId, byte[] data, int offset, int length) {
+        StreamResult r = streams.get(streamId);
+        if (r != null && (r.ended || r.rstCode != null)) {
+            return 0;
+        }
+        long window = Math.min(peerConnectionWindow, peerStreamWindows.getOrDefault(streamId, peerInitialStreamWindow));
+        int n = (int) Math.max(0, Math.min(window, length));
+        if (n > 0) {
+            queueData(streamId, java.util.Arrays.copyOfRange(data, offset, offset + n), false);
+            flush();
+        }
+        return n;
+    }
+
+    /** Reads one frame, waiting at most {@code timeout}; false when none came or the connection ended. */
+    public boolean readFrameFor(Duration timeout) {
+        if (eof) {
+            return false;
+        }
+        try {
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            readFrame();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            eof = true;
+            return false;
+        }
+    }
+
+    /** What is known of a stream so far, without waiting (a result with nothing in it for an unknown stream). */
+    public StreamResult peek(int streamId) {
+        return streams.computeIfAbsent(streamId, k -> new StreamResult());
     }
 
     /** Sends what was queued, in one write. */
@@ -485,6 +534,11 @@ public final class RawH2Client implements Closeable {
                         if (id == 1 && value < 4096) {
                             pendingTableSizeUpdate = value; // we never index, but say so as RFC 7541 4.2 wants
                         }
+                        if (id == 4) { // INITIAL_WINDOW_SIZE: every stream's window moves by the difference
+                            long delta = value - peerInitialStreamWindow;
+                            peerInitialStreamWindow = value;
+                            peerStreamWindows.replaceAll((stream, window) -> window + delta);
+                        }
                     }
                     frame(SETTINGS, ACK, 0, new byte[0]);
                     flush();
@@ -501,8 +555,17 @@ public final class RawH2Client implements Closeable {
                 int code = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
                 goaway = "last=" + last + ", code=" + code + ", debug=" + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8);
             }
+            case WINDOW_UPDATE -> {
+                long increment = ((payload[0] & 0x7fL) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8)
+                        | (payload[3] & 0xff);
+                if (streamId == 0) {
+                    peerConnectionWindow += increment;
+                } else {
+                    peerStreamWindows.merge(streamId, peerInitialStreamWindow + increment, (old, ignored) -> old + increment);
+                }
+            }
             default -> {
-                // WINDOW_UPDATE, PRIORITY, unknown: nothing to do (we send little)
+                // PRIORITY, unknown: nothing to do
             }
         }
     }
