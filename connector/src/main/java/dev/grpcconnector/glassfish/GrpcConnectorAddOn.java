@@ -7,6 +7,7 @@ import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import dev.grpcconnector.grizzly.PeerWindowFilter;
 import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
+import dev.grpcconnector.grizzly.workaround.FinishedStreamRelease;
 import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
 import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.health.HealthService;
@@ -230,6 +231,14 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                 settings.applicationThreads(), health, authentication, memoryBudget(settings), limits);
         builder.add(http2 + 4, calls);
         builder.add(http2 + 5, new TypedServiceFilter(listenerName, settings.maxMessageBytes(), calls.applicationThreads()));
+        if (FinishedStreamRelease.available()) {
+            builder.add(http2 + 1, new FinishedStreamRelease());
+        } else {
+            LOG.log(Level.WARNING, "gRPC connector on listener {0}: this Grizzly is not the one the connector was built for ({1}); "
+                    + "finished HTTP/2 streams stay in memory until their connection closes (Grizzly defect 12 in "
+                    + "docs/upstream/grizzly-http2-defects.md): limit requests per connection at the edge",
+                    new Object[] {listenerName, FinishedStreamRelease.unavailableReason()});
+        }
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
                 + "{3} application threads, callers authenticated by {4}{5}; memory budget {6,number,#} bytes, max unary "
                 + "response {7,number,#} bytes", new Object[] {listenerName, settings.trustedProxyHops(),

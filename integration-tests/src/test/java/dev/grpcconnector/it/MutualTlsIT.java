@@ -244,6 +244,9 @@ class MutualTlsIT {
             assertEquals(200, ok.httpCode(), ok::toString);
             assertFalse(ok.text().contains(EdgeSecret.CURRENT), "the secret never reaches the application");
             assertEquals(Status.Code.UNAUTHENTICATED, secretOnly.handle(Request.get("/app/echo")).status().getCode());
+            // Health checks still need the certificate, not the secret (Envoy's health checker cannot send it).
+            assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(noSecret.channel())
+                    .withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus());
         }
     }
 
