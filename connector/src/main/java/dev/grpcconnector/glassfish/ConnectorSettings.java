@@ -1,5 +1,6 @@
 package dev.grpcconnector.glassfish;
 
+import dev.grpcconnector.grizzly.CallLimits;
 import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.ListenerTls;
 import dev.grpcconnector.security.SharedSecret;
@@ -30,10 +31,15 @@ import java.util.function.Function;
  *     hold for all calls of the listener together
  * @param maxUnaryResponseBytes {@code grpc-connector-max-unary-response-bytes}: the largest
  *     response body of a unary ({@code Handle}) call
+ * @param streamIdleTimeoutSeconds {@code grpc-connector-stream-idle-timeout-seconds}: a call
+ *     on which no byte moved for this long is ended
+ * @param maxCallsPerConnection {@code grpc-connector-max-calls-per-connection}: calls in
+ *     flight beyond this many on one connection are refused; 0 when not set (then the
+ *     listener's {@code http2-max-concurrent-streams} applies, see {@link #callLimits})
  */
 public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMessageBytes, int shutdownDrainSeconds,
         int applicationThreads, SharedSecret secret, boolean insecure, ListenerTls tls, long memoryBudgetBytes,
-        int maxUnaryResponseBytes) {
+        int maxUnaryResponseBytes, int streamIdleTimeoutSeconds, int maxCallsPerConnection) {
     public static final String ENABLED = "grpc-connector";
     public static final String TRUSTED_PROXY_HOPS = "grpc-connector-trusted-proxy-hops";
     public static final String MAX_MESSAGE_BYTES = "grpc-connector-max-message-bytes";
@@ -42,13 +48,17 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
     public static final String SECRET = "grpc-connector-secret";
     public static final String PREVIOUS_SECRET = "grpc-connector-previous-secret";
     public static final String INSECURE = "grpc-connector-insecure";
+    public static final String STREAM_IDLE_TIMEOUT_SECONDS = "grpc-connector-stream-idle-timeout-seconds";
+    public static final String MAX_CALLS_PER_CONNECTION = "grpc-connector-max-calls-per-connection";
     public static final String MEMORY_BUDGET_BYTES = "grpc-connector-memory-budget-bytes";
     public static final String MAX_UNARY_RESPONSE_BYTES = "grpc-connector-max-unary-response-bytes";
     /** The settings of a listener without the connector. */
-    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false, null, 0, 0);
+    public static final ConnectorSettings DISABLED = new ConnectorSettings(false, 0, 0, 0, 0, null, false, null, 0, 0, 0, 0);
     public static final int DEFAULT_APPLICATION_THREADS = 64;
     public static final int DEFAULT_TRUSTED_PROXY_HOPS = 1;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** Twice Envoy's {@code stream_idle_timeout} of 5 minutes, so that Envoy, which sees the browser, acts first. */
+    public static final int DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS = 600;
 
     /** As {@link #from(Function, Function)} for properties whose written and resolved values are the same. */
     public static ConnectorSettings from(Function<String, String> property) {
@@ -79,7 +89,21 @@ public record ConnectorSettings(boolean enabled, int trustedProxyHops, int maxMe
                 flag(property, INSECURE),
                 TlsProperties.read(property, raw),
                 byteCount(property, MEMORY_BUDGET_BYTES, MemoryBudget.DEFAULT_BYTES),
-                number(property, MAX_UNARY_RESPONSE_BYTES, MemoryBudget.DEFAULT_MAX_UNARY_RESPONSE_BYTES, 0));
+                number(property, MAX_UNARY_RESPONSE_BYTES, MemoryBudget.DEFAULT_MAX_UNARY_RESPONSE_BYTES, 0),
+                number(property, STREAM_IDLE_TIMEOUT_SECONDS, DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS, 1),
+                number(property, MAX_CALLS_PER_CONNECTION, 0, 1));
+    }
+
+    /**
+     * The limits on what one client may hold: idle time of a call, calls in flight per
+     * connection.
+     *
+     * @param listenerStreams the listener's {@code http2-max-concurrent-streams}: the calls
+     *     per connection when {@code grpc-connector-max-calls-per-connection} is not set, so
+     *     that the edge, which may fill a connection up to that many streams, is never refused
+     */
+    public CallLimits callLimits(int listenerStreams) {
+        return CallLimits.of(streamIdleTimeoutSeconds, maxCallsPerConnection > 0 ? maxCallsPerConnection : listenerStreams);
     }
 
     private static boolean flag(Function<String, String> property, String name) {

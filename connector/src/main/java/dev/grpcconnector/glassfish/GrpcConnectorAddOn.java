@@ -1,10 +1,13 @@
 package dev.grpcconnector.glassfish;
 
+import dev.grpcconnector.grizzly.CallLimits;
 import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.grizzly.PeerWindowFilter;
 import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
+import dev.grpcconnector.grizzly.workaround.FinishedStreamRelease;
 import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
 import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.health.HealthService;
@@ -49,15 +52,15 @@ import org.jvnet.hk2.annotations.Service;
  * <p>Where the property is set it inserts, right below the HTTP/1 codec
  * ({@code HttpServerFilter}, which is below {@code Http2ServerFilter}), where the
  * connection's raw bytes pass, {@link ConnectionWindowFilter}, {@link ClientResetFilter},
- * the inbound part of {@link ConcurrentStreamLimit} and {@link TruncatedHeadersScrubFilter};
+ * {@link PeerWindowFilter}, the inbound part of {@link ConcurrentStreamLimit} and {@link TruncatedHeadersScrubFilter};
  * and right after {@code Http2ServerFilter}, where each HTTP/2 stream is a request, the
  * request part of {@link ConcurrentStreamLimit}, {@link HeaderListCeilingFilter},
  * {@link HeaderTableSizeFilter} and {@link HttpBodyCallFilter} (docs/architecture.md says
  * why each is there and why in this order):
  *
  * <pre>
- * Transport → IdleTimeout → ConnectionWindowFilter → ClientResetFilter → ConcurrentStreamLimit.Inbound
- *     → TruncatedHeadersScrubFilter → HTTP/1 codec → Http2ServerFilter → ConcurrentStreamLimit.Requests
+ * Transport → IdleTimeout → ConnectionWindowFilter → ClientResetFilter → PeerWindowFilter
+ *     → ConcurrentStreamLimit.Inbound → TruncatedHeadersScrubFilter → HTTP/1 codec → Http2ServerFilter → ConcurrentStreamLimit.Requests
  *     → HeaderListCeilingFilter → HeaderTableSizeFilter → HttpBodyCallFilter → … → web container
  * </pre>
  * It also sets Grizzly's own concurrent-stream and header-list limits out of a client's
@@ -202,7 +205,7 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
             LOG.log(Level.SEVERE, "gRPC connector on listener {0} refuses every request: {1}", new Object[] {listenerName, fix});
             builder.add(codec + 1, new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(),
                     settings.trustedProxyHops(), settings.applicationThreads(), health, EdgeAuthentication.refuseAll(fix),
-                    memoryBudget(settings)));
+                    memoryBudget(settings), settings.callLimits(DEFAULT_MAX_STREAMS)));
             return;
         }
         Http2Configuration http2Settings = ((Http2ServerFilter) builder.get(http2)).getConfiguration();
@@ -216,16 +219,26 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         // Below the HTTP/1 codec, where the connection's raw bytes pass both ways.
         builder.add(codec, new ConnectionWindowFilter());
         builder.add(codec + 1, new ClientResetFilter());
-        builder.add(codec + 2, streams.inbound());
-        builder.add(codec + 3, new TruncatedHeadersScrubFilter());
-        http2 += 4;
+        builder.add(codec + 2, new PeerWindowFilter());
+        builder.add(codec + 3, streams.inbound());
+        builder.add(codec + 4, new TruncatedHeadersScrubFilter());
+        http2 += 5;
         builder.add(http2 + 1, streams.requests());
         builder.add(http2 + 2, new HeaderListCeilingFilter(listenerName, headerListLimit));
         builder.add(http2 + 3, new HeaderTableSizeFilter());
+        CallLimits limits = settings.callLimits(streams.limit());
         HttpBodyCallFilter calls = new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
-                settings.applicationThreads(), health, authentication, memoryBudget(settings));
+                settings.applicationThreads(), health, authentication, memoryBudget(settings), limits);
         builder.add(http2 + 4, calls);
         builder.add(http2 + 5, new TypedServiceFilter(listenerName, settings.maxMessageBytes(), calls.applicationThreads()));
+        if (FinishedStreamRelease.available()) {
+            builder.add(http2 + 1, new FinishedStreamRelease());
+        } else {
+            LOG.log(Level.WARNING, "gRPC connector on listener {0}: this Grizzly is not the one the connector was built for ({1}); "
+                    + "finished HTTP/2 streams stay in memory until their connection closes (Grizzly defect 12 in "
+                    + "docs/upstream/grizzly-http2-defects.md): limit requests per connection at the edge",
+                    new Object[] {listenerName, FinishedStreamRelease.unavailableReason()});
+        }
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
                 + "{3} application threads, callers authenticated by {4}{5}; memory budget {6,number,#} bytes, max unary "
                 + "response {7,number,#} bytes", new Object[] {listenerName, settings.trustedProxyHops(),
@@ -233,7 +246,10 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
                     settings.tls() == null ? "" : "; " + settings.tls(), settings.memoryBudgetBytes(),
                     settings.maxUnaryResponseBytes()});
         LOG.log(Level.INFO, "gRPC connector on listener {0}: header lists up to {1,number,#} bytes (decoded), {2} concurrent "
-                + "streams per connection (http2-max-header-list-size-in-bytes, http2-max-concurrent-streams)",
-                new Object[] {listenerName, headerListLimit, streams.limit()});
+                + "streams per connection (http2-max-header-list-size-in-bytes, http2-max-concurrent-streams); "
+                + "stream idle timeout {3} s, at most {4} calls in flight per connection",
+                new Object[] {listenerName, headerListLimit, streams.limit(),
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(limits.idleTimeoutNanos()),
+                    limits.maxCallsPerConnection()});
     }
 }

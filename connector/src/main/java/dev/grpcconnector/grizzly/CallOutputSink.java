@@ -103,6 +103,11 @@ final class CallOutputSink implements OutputSink {
         notifyCanWrite(handler);
     }
 
+    /** Whether the container waits for window to write more of the response. */
+    synchronized boolean hasWaiters() {
+        return !waiters.isEmpty();
+    }
+
     private synchronized void remove(Waiter waiter) {
         waiters.remove(waiter);
     }

@@ -49,22 +49,50 @@ import org.glassfish.grizzly.threadpool.Threads;
  * data is still in flight therefore cannot be sure to end correctly: its trailers carry
  * {@code INTERNAL} (and a log line says why), so a client that loses the tail learns
  * it. Servlet responses written with blocking I/O, and async responses finished from
- * application threads, are not affected. A wait also gives up after
- * {@link #WRITE_TIMEOUT_SECONDS} without progress, with the same status.
+ * application threads, are not affected.
+ *
+ * <p>The wait has no time limit of its own: a response that keeps moving, however slowly
+ * its reader takes it, is written to the end. A response that stops moving is the
+ * {@link StreamIdleTimeout}'s business, which cancels the call and so ends the wait
+ * ({@link #abandon}); every completed write reports progress to it.
  */
 public final class GrpcResponder {
+    /** For a responder without a {@link StreamIdleTimeout} (typed services): give up after this long without progress. */
     static final long WRITE_TIMEOUT_SECONDS = 60;
     /** Once every write completed, the stream's queue is empty within microseconds (defect 6). */
     private static final long QUEUE_DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final HttpResponsePacket response;
     private final RefusalLog refusals;
+    private final Runnable progress;
+    /** 0: wait as long as the call lives; else give up after this long without a completed write. */
+    private final long stallNanos;
     private int writesInFlight;
     private boolean abandoned;
 
+    /**
+     * For a call watched by a {@link StreamIdleTimeout}: the wait for the last write has no
+     * limit of its own.
+     *
+     * @param progress told each time one of the response's writes completes or makes progress
+     */
+    GrpcResponder(HttpResponsePacket response, RefusalLog refusals, Runnable progress) {
+        this(response, refusals, progress, 0);
+    }
+
+    /**
+     * For a call without an idle timeout (typed services): the wait for the last write gives
+     * up after {@link #WRITE_TIMEOUT_SECONDS} in which no write completed.
+     */
     public GrpcResponder(HttpResponsePacket response, RefusalLog refusals) {
+        this(response, refusals, () -> { }, TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS));
+    }
+
+    private GrpcResponder(HttpResponsePacket response, RefusalLog refusals, Runnable progress, long stallNanos) {
         this.response = response;
         this.refusals = refusals;
+        this.progress = progress;
+        this.stallNanos = stallNanos;
     }
 
     /**
@@ -173,7 +201,8 @@ public final class GrpcResponder {
             extraTrailers = new String[0];
             endMessage = Threads.isService()
                     ? "response ended on a Grizzly selector thread while data was still in flight; its tail may be lost"
-                    : "no response data could be written for " + WRITE_TIMEOUT_SECONDS + " s";
+                    : stallNanos > 0 ? "no response data could be written for " + WRITE_TIMEOUT_SECONDS + " s"
+                    : "interrupted while the response's data was still in flight; its tail may be lost";
             refusals.refused(Level.WARNING, "response ended with INTERNAL: " + endMessage,
                     "gRPC call " + response.getRequest().getRequestURI());
         }
@@ -205,14 +234,23 @@ public final class GrpcResponder {
         return abandoned;
     }
 
-    /** True when every write completed; false on a selector thread, a timeout or {@link #abandon}. */
+    /** Whether some of the response's data is still on its way to the client. */
+    synchronized boolean hasWritesInFlight() {
+        return writesInFlight > 0;
+    }
+
+    /** True when every write completed; false on a selector thread, an interrupt or {@link #abandon}. */
     private synchronized boolean awaitWrites() {
         if (writesInFlight > 0 && Threads.isService()) {
             return false;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS);
         try {
+            long deadline = System.nanoTime() + stallNanos;
             while (writesInFlight > 0 && !abandoned) {
+                if (stallNanos == 0) {
+                    wait();
+                    continue;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -220,7 +258,7 @@ public final class GrpcResponder {
                 int before = writesInFlight;
                 TimeUnit.NANOSECONDS.timedWait(this, left);
                 if (writesInFlight < before) {
-                    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITE_TIMEOUT_SECONDS);
+                    deadline = System.nanoTime() + stallNanos;
                 }
             }
             return !abandoned;
@@ -263,6 +301,7 @@ public final class GrpcResponder {
 
             @Override
             public void updated(WriteResult result) {
+                progress.run();
                 if (original != null) {
                     original.updated(result);
                 }
@@ -271,6 +310,7 @@ public final class GrpcResponder {
     }
 
     private synchronized void writeDone() {
+        progress.run();
         writesInFlight--;
         if (writesInFlight == 0) {
             notifyAll();

@@ -87,6 +87,8 @@ final class HttpBodyCall {
     private final Executor applicationThreads;
     private final GrpcResponder responder;
     private final RefusalLog refusals;
+    private final StreamIdleTimeout idle;
+    private final CallsPerConnection.Slot slot;
     private final CallMemory callMemory;
     private final CloseListener<?, ?> connectionClosed;
 
@@ -104,14 +106,20 @@ final class HttpBodyCall {
     private ScheduledFuture<?> deadline;
     private boolean ended;
     private boolean cancelled;
+    private boolean over;
     private CallOutputSink output;
 
     private ResponseHead head;
     private boolean firstMessageSent;
     private UnaryMessageBuilder unaryResponse;
 
+    /**
+     * @param idleTimeoutNanos see {@link StreamIdleTimeout}
+     * @param slot the call's place among its connection's calls in flight, given back when it is over
+     */
     HttpBodyCall(Kind kind, HttpRequestPacket request, int maxMessageBytes, RequestTranslator translator,
-            HealthService health, Executor applicationThreads, RefusalLog refusals, CallMemory callMemory) {
+            HealthService health, Executor applicationThreads, RefusalLog refusals, CallMemory callMemory,
+            long idleTimeoutNanos, CallsPerConnection.Slot slot) {
         this.applicationThreads = applicationThreads;
         this.refusals = refusals;
         this.callMemory = callMemory;
@@ -129,7 +137,10 @@ final class HttpBodyCall {
         this.maxMessageBytes = maxMessageBytes;
         this.translator = translator;
         this.health = health;
-        this.responder = new GrpcResponder(request.getResponse(), refusals);
+        this.slot = slot;
+        this.idle = StreamIdleTimeout.start(idleTimeoutNanos, this::idleExpired);
+        this.responder = new GrpcResponder(request.getResponse(), refusals, idle::touch);
+        slot.attach(this);
         this.connectionClosed = (closeable, type) -> callMemory.close();
         connection.addCloseListener(connectionClosed);
     }
@@ -137,6 +148,7 @@ final class HttpBodyCall {
     // ---------------------------------------------------------------- request side
 
     NextAction onRead(FilterChainContext ctx, HttpContent content) {
+        idle.touch();
         if (closed) {
             if (!HttpContent.isBroken(content)) { // a broken content's getContent() throws
                 content.getContent().tryDispose();
@@ -212,6 +224,7 @@ final class HttpBodyCall {
                     response.setStatus(200);
                     response.setContentType(ResponseTranslator.grpcContentType());
                     responder.finish(ctx, Buffers.wrap(memory(ctx), answer), GrpcStatus.OK, null, null, true);
+                    over();
                     ctx.resume(ctx.getStopAction());
                 });
             }
@@ -277,7 +290,14 @@ final class HttpBodyCall {
     private NextAction onWorker(FilterChainContext ctx, Runnable work) {
         NextAction suspend = ctx.getSuspendAction();
         ctx.suspend();
-        applicationThreads.execute(work);
+        slot.enter();
+        applicationThreads.execute(() -> {
+            try {
+                work.run();
+            } finally {
+                slot.exit();
+            }
+        });
         return suspend;
     }
 
@@ -297,6 +317,7 @@ final class HttpBodyCall {
             GrpcResponder.trailersOnly(ctx, request, error.status(), error.getMessage(),
                     error.status() == GrpcStatus.UNIMPLEMENTED
                             ? new String[] {"grpc-accept-encoding", MessageEncoding.ACCEPTED} : new String[0]);
+            over();
             return ctx.getStopAction();
         }
         inputError = error;
@@ -333,23 +354,46 @@ final class HttpBodyCall {
      * gone out yet, else RST_STREAM(CANCEL).
      */
     private void deadlineExpired() {
+        expire("call cancelled: DEADLINE_EXCEEDED", "deadline of " + deadlineMillis + " ms exceeded", false);
+    }
+
+    /**
+     * Runs on the timer thread when no byte of the call moved for the idle timeout
+     * ({@link StreamIdleTimeout}); unlike the deadline it also ends a call whose
+     * application has finished but whose response does not leave. It ends the call as
+     * the deadline does, with the same status: a time limit passed before the call could
+     * complete.
+     */
+    private void idleExpired(long idleMillis) {
+        expire("call cancelled: DEADLINE_EXCEEDED (stream idle timeout)",
+                "no bytes moved on the call for " + idleMillis + " ms (the connector's stream idle timeout)", true);
+    }
+
+    /**
+     * @param logReason the fixed reason of the log line ({@link RefusalLog})
+     * @param afterLastWrite also when the application has written the end of its response
+     */
+    private void expire(String logReason, String reason, boolean afterLastWrite) {
         boolean headerSent;
         synchronized (this) {
-            if (ended) {
+            if (cancelled || over || (ended && !afterLastWrite)) {
                 return;
             }
             ended = true;
             cancelled = true;
             headerSent = head != null;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
         }
-        String reason = "deadline of " + deadlineMillis + " ms exceeded";
-        refusals.refused(Level.INFO, "call cancelled: DEADLINE_EXCEEDED", "gRPC call " + grpcPath + " on stream "
-                + stream.getId() + " from " + connection.getPeerAddress() + ": " + reason + ", cancelling the request");
+        refusals.refused(Level.INFO, logReason, "gRPC call " + grpcPath + " on stream " + stream.getId() + " from "
+                + connection.getPeerAddress() + ": " + reason + ", cancelling the request");
         cancelInContainer(new GrpcStatusException(GrpcStatus.DEADLINE_EXCEEDED, reason));
         stream.terminateWithReason(new IOException("gRPC " + reason));
         byte[] frame = headerSent ? RawFrames.rstStream(stream.getId(), RawFrames.CANCEL)
                 : RawFrames.trailersOnly(stream.getId(), GrpcStatus.DEADLINE_EXCEEDED, reason);
         connection.write(Buffers.wrap(connection.getMemoryManager(), frame));
+        over();
     }
 
     /**
@@ -373,6 +417,38 @@ final class HttpBodyCall {
         refusals.refused(Level.INFO, "call cancelled by the client (RST_STREAM)", "gRPC call " + grpcPath + " on stream "
                 + stream.getId() + " from " + connection.getPeerAddress());
         cancelInContainer(new GrpcStatusException(GrpcStatus.CANCELLED, "gRPC call cancelled by the client"));
+        over();
+    }
+
+    /** The client opened this stream's window: the response may move ({@link PeerWindowFilter}). */
+    void streamWindowOpened() {
+        idle.touch();
+    }
+
+    /**
+     * The client opened the connection's window: the response moves if it waits for that
+     * window, i.e. it has bytes waiting and its own stream window is open.
+     */
+    void connectionWindowOpened() {
+        CallOutputSink sink;
+        synchronized (this) {
+            sink = output;
+        }
+        if ((responder.hasWritesInFlight() || (sink != null && sink.hasWaiters())) && stream.getPeerWindowSize() > 0) {
+            idle.touch();
+        }
+    }
+
+    /**
+     * The call is answered, refused or cancelled: the idle timeout stops, and its place
+     * among the connection's calls is given back once no application thread runs it.
+     */
+    private void over() {
+        synchronized (this) {
+            over = true;
+        }
+        idle.stop();
+        slot.over();
     }
 
     /** Makes the application's further reads and writes fail with {@code reason}. */
@@ -410,6 +486,7 @@ final class HttpBodyCall {
     // --------------------------------------------------------------- response side
 
     NextAction onWrite(FilterChainContext ctx, HttpPacket packet) {
+        idle.touch();
         HttpResponsePacket response = (HttpResponsePacket) packet.getHttpHeader();
         CompletionHandler<WriteResult> original = ctx.getTransportContext().getCompletionHandler();
         if (response.isAcknowledgement()) {
@@ -490,6 +567,7 @@ final class HttpBodyCall {
             CompletionHandler<WriteResult> original) {
         NextAction next = responder.finish(ctx, lastMessage, status, message, original, false);
         releaseMemory();
+        over();
         return next;
     }
 
@@ -517,6 +595,7 @@ final class HttpBodyCall {
         if (original != null) {
             original.failed(new IOException(error.getMessage()));
         }
+        over();
         return ctx.getStopAction();
     }
 

@@ -52,6 +52,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
     /** Request attribute: the request passed authentication (it is no connector call, so it has no call attribute). */
     private static final String TRUSTED = HttpBodyCallFilter.class.getName() + ".trusted";
     static final String UNAUTHENTICATED_MESSAGE = "not authenticated: this listener serves only its own edge";
+    static final String TOO_MANY_CALLS_MESSAGE = "too many calls in flight on this connection";
 
     static final String SERVICE_PREFIX = "/grpcconnector.v1.HttpService/";
     static final String HANDLE_PATH = SERVICE_PREFIX + "Handle";
@@ -63,14 +64,16 @@ public final class HttpBodyCallFilter extends BaseFilter {
     private final ApplicationThreads applicationThreads;
     private final EdgeAuthentication authentication;
     private final RefusalLog refusals;
+    private final CallLimits limits;
     private final MemoryBudget memoryBudget;
 
     /**
      * @param memoryBudget what the listener's calls may hold together, shared by all its calls
      */
     public HttpBodyCallFilter(String listenerName, int maxMessageBytes, int trustedProxyHops, int applicationThreads,
-            HealthService health, EdgeAuthentication authentication, MemoryBudget memoryBudget) {
+            HealthService health, EdgeAuthentication authentication, MemoryBudget memoryBudget, CallLimits limits) {
         this.memoryBudget = memoryBudget;
+        this.limits = limits;
         this.applicationThreads = new ApplicationThreads(listenerName, applicationThreads);
         this.authentication = authentication;
         this.refusals = new RefusalLog(LOG, listenerName);
@@ -108,8 +111,12 @@ public final class HttpBodyCallFilter extends BaseFilter {
             if (kind == null) {
                 return ctx.getInvokeAction();
             }
+            CallsPerConnection.Slot slot = CallsPerConnection.tryAcquire(ctx.getConnection(), limits.maxCallsPerConnection());
+            if (slot == null) {
+                return refuseOverLimit(ctx, request, content);
+            }
             call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads, refusals,
-                    memoryBudget.newCall());
+                    memoryBudget.newCall(), limits.idleTimeoutNanos(), slot);
             request.setAttribute(HttpBodyCall.ATTRIBUTE, call);
         }
         return call.onRead(ctx, content);
@@ -153,6 +160,19 @@ public final class HttpBodyCallFilter extends BaseFilter {
         }
         ctx.write(HttpContent.builder(response).content(Buffers.EMPTY_BUFFER).last(true).build());
         ctx.notifyDownstream(HttpServerFilter.RESPONSE_COMPLETE_EVENT);
+        return ctx.getStopAction();
+    }
+
+    /**
+     * Refuses a call beyond the connection's limit of calls in flight ({@link CallsPerConnection})
+     * with {@code RESOURCE_EXHAUSTED} trailers-only, before the application sees it.
+     */
+    private NextAction refuseOverLimit(FilterChainContext ctx, HttpRequestPacket request, HttpContent content) {
+        refusals.refused(Level.WARNING, "call refused: " + TOO_MANY_CALLS_MESSAGE + " (limit " + limits.maxCallsPerConnection() + ")",
+                "from " + ctx.getConnection().getPeerAddress() + ", " + request.getRequestURI());
+        request.setAttribute(REFUSED, Boolean.TRUE);
+        discard(content);
+        GrpcResponder.trailersOnly(ctx, request, GrpcStatus.RESOURCE_EXHAUSTED, TOO_MANY_CALLS_MESSAGE);
         return ctx.getStopAction();
     }
 

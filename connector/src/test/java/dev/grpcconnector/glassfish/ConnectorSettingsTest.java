@@ -51,7 +51,8 @@ class ConnectorSettingsTest {
         ConnectorSettings settings = from(ConnectorSettings.ENABLED, "true", ConnectorSettings.TRUSTED_PROXY_HOPS, "2",
                 ConnectorSettings.MAX_MESSAGE_BYTES, "1048576");
         assertEquals(new ConnectorSettings(true, 2, 1048576, 0, ConnectorSettings.DEFAULT_APPLICATION_THREADS, null, false,
-                null, MemoryBudget.DEFAULT_BYTES, MemoryBudget.DEFAULT_MAX_UNARY_RESPONSE_BYTES), settings);
+                null, MemoryBudget.DEFAULT_BYTES, MemoryBudget.DEFAULT_MAX_UNARY_RESPONSE_BYTES,
+                ConnectorSettings.DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS, 0), settings);
     }
 
     @Test
@@ -67,6 +68,25 @@ class ConnectorSettingsTest {
             for (String name : new String[] {ConnectorSettings.MEMORY_BUDGET_BYTES, ConnectorSettings.MAX_UNARY_RESPONSE_BYTES}) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(name, bad));
                 assertTrue(e.getMessage().contains(name) && e.getMessage().contains(bad), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void callLimits() {
+        assertEquals("grpc-connector-stream-idle-timeout-seconds", ConnectorSettings.STREAM_IDLE_TIMEOUT_SECONDS);
+        assertEquals("grpc-connector-max-calls-per-connection", ConnectorSettings.MAX_CALLS_PER_CONNECTION);
+        // Above Envoy's stream_idle_timeout (300 s), so that Envoy, which sees the browser, acts first.
+        assertTrue(from().streamIdleTimeoutSeconds() > 300);
+        assertEquals(java.util.concurrent.TimeUnit.SECONDS.toNanos(600), from().callLimits(100).idleTimeoutNanos());
+        // Unset: the listener's http2-max-concurrent-streams, what the edge may fill a connection with.
+        assertEquals(2048, from().callLimits(2048).maxCallsPerConnection());
+        assertEquals(5, from(ConnectorSettings.STREAM_IDLE_TIMEOUT_SECONDS, "5").streamIdleTimeoutSeconds());
+        assertEquals(8, from(ConnectorSettings.MAX_CALLS_PER_CONNECTION, "8").callLimits(2048).maxCallsPerConnection());
+        for (String name : new String[] {ConnectorSettings.STREAM_IDLE_TIMEOUT_SECONDS, ConnectorSettings.MAX_CALLS_PER_CONNECTION}) {
+            for (String value : new String[] {"0", "-1", "ten"}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(name, value));
+                assertTrue(e.getMessage().contains(name), e.getMessage());
             }
         }
     }

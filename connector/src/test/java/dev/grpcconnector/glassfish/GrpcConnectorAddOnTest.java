@@ -8,7 +8,9 @@ import dev.grpcconnector.grizzly.ClientResetFilter;
 import dev.grpcconnector.grizzly.ConnectionWindowFilter;
 import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
+import dev.grpcconnector.grizzly.PeerWindowFilter;
 import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
+import dev.grpcconnector.grizzly.workaround.FinishedStreamRelease;
 import dev.grpcconnector.grizzly.workaround.HeaderListCeilingFilter;
 import dev.grpcconnector.grizzly.workaround.TruncatedHeadersScrubFilter;
 import dev.grpcconnector.security.KeytoolStores;
@@ -71,8 +73,9 @@ class GrpcConnectorAddOnTest {
     void installsTheFrameFiltersBelowTheCodecAndTheCallFiltersRightAfterHttp2ServerFilter() {
         FilterChain chain = configured(Map.of("grpc-connector", "true", "grpc-connector-insecure", "true")).build();
         assertEquals(List.of(TransportFilter.class, ConnectionWindowFilter.class, ClientResetFilter.class,
-                ConcurrentStreamLimit.Inbound.class, TruncatedHeadersScrubFilter.class, HttpServerFilter.class,
-                Http2ServerFilter.class, ConcurrentStreamLimit.Requests.class, HeaderListCeilingFilter.class,
+                PeerWindowFilter.class, ConcurrentStreamLimit.Inbound.class, TruncatedHeadersScrubFilter.class,
+                HttpServerFilter.class, Http2ServerFilter.class, FinishedStreamRelease.class,
+                ConcurrentStreamLimit.Requests.class, HeaderListCeilingFilter.class,
                 HeaderTableSizeFilter.class, HttpBodyCallFilter.class, TypedServiceFilter.class, WebContainerFilter.class),
                 types(chain));
     }
@@ -111,8 +114,8 @@ class GrpcConnectorAddOnTest {
     @MethodSource("unusableConfigurations")
     void anUnusableConfigurationLeavesTheListenerRefusingInsteadOfOpen(String address, Map<String, String> properties) {
         FilterChain chain = configured(address, properties).build();
-        assertEquals(13, chain.size());
-        assertInstanceOf(HttpBodyCallFilter.class, chain.get(10));
+        assertEquals(15, chain.size());
+        assertInstanceOf(HttpBodyCallFilter.class, chain.get(12));
     }
 
     static Stream<Arguments> unusableConfigurations() {
@@ -126,7 +129,9 @@ class GrpcConnectorAddOnTest {
                 Arguments.of("0.0.0.0", Map.of("grpc-connector", "true", "grpc-connector-tls-keystore", "/no/such.p12")),
                 Arguments.of("0.0.0.0", Map.of("grpc-connector", "true", "grpc-connector-tls-truststore", "/no/such.p12")),
                 Arguments.of("0.0.0.0", Map.of("grpc-connector", "true", "grpc-connector-allowed-client-identities",
-                        "spiffe://example.org/edge")));
+                        "spiffe://example.org/edge")),
+                Arguments.of("127.0.0.1", Map.of("grpc-connector", "true", "grpc-connector-insecure", "true",
+                        "grpc-connector-stream-idle-timeout-seconds", "0")));
     }
 
     @Test
@@ -143,13 +148,13 @@ class GrpcConnectorAddOnTest {
     @Test
     void withTlsTheConnectorsOwnTlsFilterReplacesGlassFishs(@TempDir Path dir) {
         FilterChain chain = configuredTls(dir, true).build();
-        assertEquals(14, chain.size());
+        assertEquals(16, chain.size());
         assertInstanceOf(TransportFilter.class, chain.get(0));
         SSLBaseFilter tls = assertInstanceOf(SSLBaseFilter.class, chain.get(1));
         assertTrue(tls.getServerSSLEngineConfigurator().isNeedClientAuth(), "client certificates are required");
         assertInstanceOf(ConnectionWindowFilter.class, chain.get(2), "the raw-byte filters see decrypted bytes");
-        assertInstanceOf(HttpBodyCallFilter.class, chain.get(11));
-        assertInstanceOf(TypedServiceFilter.class, chain.get(12));
+        assertInstanceOf(HttpBodyCallFilter.class, chain.get(13));
+        assertInstanceOf(TypedServiceFilter.class, chain.get(14));
     }
 
     /** TLS properties on a protocol without security-enabled: the listener refuses every request, with a SEVERE line. */
@@ -174,7 +179,7 @@ class GrpcConnectorAddOnTest {
         log.addHandler(handler);
         try {
             FilterChain chain = configuredTls(dir, false).build();
-            assertInstanceOf(HttpBodyCallFilter.class, chain.get(10));
+            assertInstanceOf(HttpBodyCallFilter.class, chain.get(12));
         } finally {
             log.removeHandler(handler);
         }

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -180,12 +179,7 @@ class BadInputIT extends ConnectorTestBase {
     }
 
     static List<String[]> envoyHeaders(RawH2Client h2, String method, String path) {
-        List<String[]> h = new ArrayList<>(h2.grpcHeaders(HANDLE));
-        h.add(new String[] {"x-envoy-original-method", method});
-        h.add(new String[] {"x-envoy-original-path", path});
-        h.add(new String[] {"x-forwarded-proto", "http"});
-        h.add(new String[] {"x-forwarded-for", "127.0.0.1"});
-        return h;
+        return h2.envoyHeaders(HANDLE, method, path);
     }
 
     static void replace(List<String[]> headers, String name, String value) {

@@ -58,9 +58,11 @@ public final class RawH2Client implements Closeable {
     private long peerConnectionWindow = 65535;
     private long peerInitialStreamWindow = 65535;
     private final Map<Integer, Long> peerStreamWindows = new HashMap<>();
+    /** False: the caller opens the server's window itself ({@link #windowUpdate}), as a slow or stalled reader does. */
+    private final boolean autoWindowUpdate;
 
     private RawH2Client(int port) throws IOException {
-        this(port, plain(port));
+        this(port, plain(port), OUR_WINDOW, true);
     }
 
     private static Socket plain(int port) throws IOException {
@@ -69,7 +71,8 @@ public final class RawH2Client implements Closeable {
         return socket;
     }
 
-    private RawH2Client(int port, Socket socket) throws IOException {
+    private RawH2Client(int port, Socket socket, int streamWindow, boolean autoWindowUpdate) throws IOException {
+        this.autoWindowUpdate = autoWindowUpdate;
         this.port = port;
         this.socket = socket;
         socket.setTcpNoDelay(true);
@@ -80,16 +83,32 @@ public final class RawH2Client implements Closeable {
         // listener as well; not narrowed down further (single split frames did not do it).
         out = new java.io.BufferedOutputStream(socket.getOutputStream(), 65536);
         out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        // SETTINGS: ENABLE_PUSH=0, INITIAL_WINDOW_SIZE=16 MiB
-        byte[] settings = {0, 2, 0, 0, 0, 0, 0, 4, (byte) (OUR_WINDOW >>> 24), (byte) (OUR_WINDOW >>> 16),
-                (byte) (OUR_WINDOW >>> 8), (byte) OUR_WINDOW};
+        // SETTINGS: ENABLE_PUSH=0, INITIAL_WINDOW_SIZE (16 MiB unless the reader is slow)
+        byte[] settings = {0, 2, 0, 0, 0, 0, 0, 4, (byte) (streamWindow >>> 24), (byte) (streamWindow >>> 16),
+                (byte) (streamWindow >>> 8), (byte) streamWindow};
         frame(SETTINGS, 0, 0, settings);
-        windowUpdate(0, 256 * 1024 * 1024);
+        if (autoWindowUpdate) {
+            queueWindowUpdate(0, 256 * 1024 * 1024);
+        }
         out.flush();
     }
 
     /**
-     * The same over TLS: {@code tls} makes the socket (client certificate and trust), the
+     * A client that reads responses only as fast as it chooses: each stream's window is
+     * {@code streamWindow} bytes and the connection's the RFC's 65,535, and it opens
+     * neither by itself; {@link #windowUpdate} does. A reader that never calls it is a
+     * zero-window reader once the first window is used up.
+     */
+    public static RawH2Client connectManualWindow(int port, int streamWindow) {
+        try {
+            return new RawH2Client(port, plain(port), streamWindow, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * As {@link #connect}, over TLS: {@code tls} makes the socket (client certificate and trust), the
      * handshake offers ALPN {@code h2} only and must select it.
      */
     public static RawH2Client connectTls(int port, javax.net.ssl.SSLContext tls) {
@@ -105,7 +124,7 @@ public final class RawH2Client implements Closeable {
                 socket.close();
                 throw new IOException("ALPN selected '" + socket.getApplicationProtocol() + "', not h2");
             }
-            return new RawH2Client(port, socket);
+            return new RawH2Client(port, socket, OUR_WINDOW, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -153,6 +172,16 @@ public final class RawH2Client implements Closeable {
         return h;
     }
 
+    /** The headers Envoy sends for a browser's {@code method path}, to {@code fullMethod} of HttpService. */
+    public List<String[]> envoyHeaders(String fullMethod, String method, String path) {
+        List<String[]> h = grpcHeaders(fullMethod);
+        h.add(new String[] {"x-envoy-original-method", method});
+        h.add(new String[] {"x-envoy-original-path", path});
+        h.add(new String[] {"x-forwarded-proto", "http"});
+        h.add(new String[] {"x-forwarded-for", "127.0.0.1"});
+        return h;
+    }
+
     /** Sends one header block (HEADERS plus CONTINUATION frames as needed). */
     public void headers(int streamId, List<String[]> headers, boolean endStream) {
         queueHeaders(streamId, headers, endStream);
@@ -165,17 +194,7 @@ public final class RawH2Client implements Closeable {
      * HEADERS frames.
      */
     public void queueHeaders(int streamId, List<String[]> headers, boolean endStream) {
-        ByteArrayOutputStream block = new ByteArrayOutputStream();
-        if (pendingTableSizeUpdate >= 0) {
-            writeInt(block, 0x20, 5, pendingTableSizeUpdate);
-            pendingTableSizeUpdate = -1;
-        }
-        for (String[] h : headers) {
-            block.write(0x00); // literal header field without indexing, new name
-            writeString(block, h[0].getBytes(StandardCharsets.UTF_8));
-            writeString(block, h[1].getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] b = block.toByteArray();
+        byte[] b = headerBlock(headers);
         int off = 0;
         boolean first = true;
         do {
@@ -188,10 +207,72 @@ public final class RawH2Client implements Closeable {
         } while (off < b.length);
     }
 
+    /**
+     * The HPACK encoding of {@code headers} (literals without indexing, no Huffman), for a
+     * caller that frames the block itself.
+     */
+    public byte[] headerBlock(List<String[]> headers) {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        if (pendingTableSizeUpdate >= 0) {
+            writeInt(block, 0x20, 5, pendingTableSizeUpdate);
+            pendingTableSizeUpdate = -1;
+        }
+        block.writeBytes(literalHeaderBlock(headers));
+        return block.toByteArray();
+    }
+
+    /** {@code headers} as HPACK literals without indexing, no Huffman, no table size update. */
+    public static byte[] literalHeaderBlock(List<String[]> headers) {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        for (String[] h : headers) {
+            block.write(0x00); // literal header field without indexing, new name
+            writeString(block, h[0].getBytes(StandardCharsets.UTF_8));
+            writeString(block, h[1].getBytes(StandardCharsets.UTF_8));
+        }
+        return block.toByteArray();
+    }
+
     /** Sends bytes as DATA frames (at most 16 KiB each). Ignores the peer's flow control: keep it small. */
     public void data(int streamId, byte[] data, boolean endStream) {
         queueData(streamId, data, endStream);
         flush();
+    }
+
+    /**
+     * Sends bytes as DATA frames within the server's flow-control windows, as a real client
+     * does: when the windows are used up it reads (and keeps) what the server sends until a
+     * {@code WINDOW_UPDATE} opens them again, at most {@code timeout} per wait.
+     */
+    public void dataWithinWindow(int streamId, byte[] data, boolean endStream, Duration timeout) {
+        int off = 0;
+        do {
+            long window = Math.min(peerConnectionWindow, peerStreamWindows.getOrDefault(streamId, peerInitialStreamWindow));
+            if (window <= 0 && data.length > 0) {
+                flush();
+                readOneFrame(timeout, "window for stream " + streamId);
+                continue;
+            }
+            int n = (int) Math.min(Math.min(MAX_FRAME, data.length - off), window);
+            boolean last = off + n == data.length;
+            queueData(streamId, java.util.Arrays.copyOfRange(data, off, off + n), last && endStream);
+            off += n;
+        } while (off < data.length);
+        flush();
+    }
+
+    private void readOneFrame(Duration timeout, String waitingFor) {
+        if (eof) {
+            throw new UncheckedIOException(new EOFException("connection closed while waiting for " + waitingFor));
+        }
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+            readFrame();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no " + waitingFor + " within " + timeout);
+        } catch (IOException e) {
+            eof = true;
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** As {@link #data}, queued for {@link #send()}. */
@@ -299,7 +380,14 @@ public final class RawH2Client implements Closeable {
         }
     }
 
-    private void windowUpdate(int streamId, int increment) {
+    /** Opens the server's window on the stream and on the connection by {@code increment} bytes, now. */
+    public void windowUpdate(int streamId, int increment) {
+        queueWindowUpdate(streamId, increment);
+        queueWindowUpdate(0, increment);
+        flush();
+    }
+
+    private void queueWindowUpdate(int streamId, int increment) {
         frame(WINDOW_UPDATE, 0, streamId, new byte[] {(byte) (increment >>> 24), (byte) (increment >>> 16),
                 (byte) (increment >>> 8), (byte) increment});
     }
@@ -421,8 +509,7 @@ public final class RawH2Client implements Closeable {
 
     /** Resets a stream: RST_STREAM with the given error code (8 is CANCEL). */
     public void reset(int streamId, int errorCode) {
-        frame(RST_STREAM, 0, streamId, new byte[] {(byte) (errorCode >>> 24), (byte) (errorCode >>> 16),
-                (byte) (errorCode >>> 8), (byte) errorCode});
+        queueReset(streamId, errorCode);
         flush();
     }
 
@@ -458,6 +545,48 @@ public final class RawH2Client implements Closeable {
         return r;
     }
 
+    /**
+     * Reads whatever the server sends, as {@link #await} does, until it has sent nothing for
+     * {@code quiet} or the connection has ended.
+     *
+     * @return false once the connection has ended (closed by the server, or after an I/O error)
+     */
+    public boolean drain(Duration quiet) {
+        try {
+            while (!eof) {
+                // Wait for the first byte of a frame without consuming it, so that a quiet
+                // period never ends in the middle of a frame.
+                socket.setSoTimeout((int) quiet.toMillis());
+                in.mark(1);
+                try {
+                    if (in.read() < 0) {
+                        eof = true;
+                        break;
+                    }
+                } catch (SocketTimeoutException e) {
+                    return true;
+                }
+                in.reset();
+                socket.setSoTimeout(30_000);
+                readFrame();
+            }
+        } catch (IOException e) {
+            eof = true;
+        }
+        return false;
+    }
+
+    /** Whether the server has closed the connection (as far as this client has read). */
+    public boolean isClosed() {
+        return eof;
+    }
+
+    /** Queues RST_STREAM for {@link #send()}. */
+    public void queueReset(int streamId, int errorCode) {
+        frame(RST_STREAM, 0, streamId, new byte[] {(byte) (errorCode >>> 24), (byte) (errorCode >>> 16),
+                (byte) (errorCode >>> 8), (byte) errorCode});
+    }
+
     private static int lastStreamOf(String goaway) {
         return Integer.parseInt(goaway.substring(goaway.indexOf("last=") + 5, goaway.indexOf(',')));
     }
@@ -486,14 +615,14 @@ public final class RawH2Client implements Closeable {
                 if ((flags & END_STREAM) != 0) {
                     r.ended = true;
                 }
-                if (length > 0) {
+                if (length > 0 && autoWindowUpdate) {
                     connectionUnacked += length;
                     if (connectionUnacked > 64 * 1024 * 1024) {
-                        windowUpdate(0, (int) connectionUnacked);
+                        queueWindowUpdate(0, (int) connectionUnacked);
                         connectionUnacked = 0;
                     }
                     if ((flags & END_STREAM) == 0) {
-                        windowUpdate(streamId, length);
+                        queueWindowUpdate(streamId, length);
                     }
                     flush();
                 }
