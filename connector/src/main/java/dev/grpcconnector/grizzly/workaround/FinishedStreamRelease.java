@@ -39,7 +39,8 @@ import org.glassfish.grizzly.http2.Http2Stream;
  * the connection's unfinished streams in a list. On each new request it walks the list: a
  * stream on which Grizzly has already run both {@code onInputClosed} and
  * {@code onOutputClosed} (its private {@code completeFinalizationCounter} is 2: the request was
- * read to its end and the response's last frame was written) is set to {@code CLOSED}, under
+ * read to its end and the response's last frame was written) for at least a second (so that a
+ * late WINDOW_UPDATE from the client still finds it, see {@link Streams}) is set to {@code CLOSED}, under
  * the stream's own lock as Grizzly's transitions are, and leaves the list; Grizzly's next
  * clean-up pass removes it from the stream map. No frame is sent, and a stream is never closed
  * while either direction can still move. Reads and writes the two private fields with
@@ -106,54 +107,96 @@ public final class FinishedStreamRelease extends BaseFilter {
         }
     }
 
-    /** One connection's streams that were not yet seen finished. */
+    /**
+     * One connection's streams that were not yet released. A finished stream is released
+     * only when it was already seen finished at least {@link #GRACE_NANOS} earlier: a
+     * client may still send a WINDOW_UPDATE for a stream it has not yet seen end, and
+     * Grizzly answers a WINDOW_UPDATE for a stream no longer in its map with GOAWAY
+     * (defect 13), so the stream stays known for that grace period.
+     */
     static final class Streams {
-        private List<Http2Stream> unfinished = new ArrayList<>();
+        private List<Tracked> unreleased = new ArrayList<>();
 
         /**
-         * Closes, in Grizzly's eyes, every listed stream whose two directions are done, and
+         * Releases every listed stream that has been finished for the grace period, and
          * lists {@code stream}.
          *
          * @return how many streams were released
          */
         synchronized int releaseFinishedAndAdd(Http2Stream stream) {
-            List<Http2Stream> still = new ArrayList<>(unfinished.size() + 1);
+            return releaseFinishedAndAdd(stream, System.nanoTime());
+        }
+
+        synchronized int releaseFinishedAndAdd(Http2Stream stream, long now) {
+            List<Tracked> still = new ArrayList<>(unreleased.size() + 1);
             int released = 0;
-            for (Http2Stream s : unfinished) {
-                if (release(s)) {
+            for (Tracked t : unreleased) {
+                if (t.releaseIfFinishedSince(now)) {
                     released++;
                 } else {
-                    still.add(s);
+                    still.add(t);
                 }
             }
-            still.add(stream);
-            unfinished = still;
+            still.add(new Tracked(stream));
+            unreleased = still;
             return released;
         }
 
         synchronized int size() {
-            return unfinished.size();
+            return unreleased.size();
         }
     }
 
-    /**
-     * Sets a finished stream's state to {@code CLOSED}.
-     *
-     * @return false while either direction of the stream is still open (true for a stream
-     *     that is already {@code CLOSED}, e.g. reset, which needs no help)
-     */
-    static boolean release(Http2Stream stream) {
-        if ((int) FINALIZATION_COUNTER.getVolatile(stream) < BOTH_DIRECTIONS_CLOSED) {
-            synchronized (stream) {
-                return STATE.get(stream) == Http2Stream.State.CLOSED; // reset: Grizzly's own clean-up takes it
-            }
+    /** How long a finished stream stays known to Grizzly before it is released. */
+    static final long GRACE_NANOS = 1_000_000_000L;
+
+    /** A stream and when it was first seen finished. */
+    private static final class Tracked {
+        private final Http2Stream stream;
+        private long finishedSeenAt;
+        private boolean finishedSeen;
+
+        Tracked(Http2Stream stream) {
+            this.stream = stream;
         }
+
+        /** @return true when the stream is gone from the connector's list (released, or closed by Grizzly itself) */
+        boolean releaseIfFinishedSince(long now) {
+            if (!finished(stream)) {
+                return closedByGrizzly(stream);
+            }
+            if (!finishedSeen) {
+                finishedSeen = true;
+                finishedSeenAt = now;
+                return false;
+            }
+            if (now - finishedSeenAt < GRACE_NANOS) {
+                return false;
+            }
+            release(stream);
+            return true;
+        }
+    }
+
+    /** Grizzly has run both {@code onInputClosed} and {@code onOutputClosed} for the stream. */
+    static boolean finished(Http2Stream stream) {
+        return (int) FINALIZATION_COUNTER.getVolatile(stream) >= BOTH_DIRECTIONS_CLOSED;
+    }
+
+    /** A reset stream is {@code CLOSED} already: Grizzly's own clean-up takes it. */
+    static boolean closedByGrizzly(Http2Stream stream) {
+        synchronized (stream) {
+            return STATE.get(stream) == Http2Stream.State.CLOSED;
+        }
+    }
+
+    /** Sets a finished stream's state to {@code CLOSED}, so that Grizzly's next clean-up removes it. */
+    static void release(Http2Stream stream) {
         synchronized (stream) {
             STATE.set(stream, Http2Stream.State.CLOSED);
         }
         if (LOG.isLoggable(Level.FINEST)) {
             LOG.log(Level.FINEST, "stream {0} finished: released to Grizzly''s clean-up", stream.getId());
         }
-        return true;
     }
 }

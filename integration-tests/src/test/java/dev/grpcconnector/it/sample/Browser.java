@@ -148,8 +148,8 @@ public final class Browser {
         String out = s;
         for (Map.Entry<String, String> m : masks.entrySet()) {
             String value = Pattern.quote(m.getKey());
-            // A number only where it stands alone: not inside a longer number, a hex digest or a %-escape.
-            String pattern = m.getKey().matches("\\d+") ? "(?<![0-9A-Za-z%])" + value + "(?![0-9A-Za-z])" : value;
+            // A number only where it stands alone: not inside a longer number, a hex digest, a %-escape or an IP address.
+            String pattern = m.getKey().matches("\\d+") ? "(?<![0-9A-Za-z%.])" + value + "(?![0-9A-Za-z])" : value;
             out = out.replaceAll(pattern, Matcher.quoteReplacement(m.getValue()));
         }
         return out;

@@ -34,7 +34,7 @@ public final class ConnectorTransport implements Transport {
 
     /** Metadata that is gRPC's own, not the application's response headers. */
     private static final Set<String> GRPC_METADATA = Set.of("x-http-code", "content-type", "grpc-encoding",
-            "grpc-accept-encoding", "grpc-status", "grpc-message");
+            "grpc-accept-encoding", "grpc-status", "grpc-message", "x-http-content-type", "x-http-content-length");
 
     private final HttpBodyClient client;
 
