@@ -82,7 +82,7 @@ class StreamIdleTimeoutIT {
         GlassFishServer gf = LimitsDomain.server();
         try (RawH2Client h2 = RawH2Client.connectManualWindow(gf.grpcPort(), WINDOW)) {
             int id = h2.newStreamId();
-            h2.queueHeaders(id, envoyHeaders(h2, method, "GET", "/app/bytes?size=" + (50 * 1024 * 1024)), false);
+            h2.queueHeaders(id, envoyHeaders(h2, method, "GET", "/app/bytes?size=" + (8 * 1024 * 1024)), false);
             h2.queueData(id, LimitsDomain.emptyMessage(), true);
             h2.send();
             StreamResult r = h2.await(id, WAIT);
