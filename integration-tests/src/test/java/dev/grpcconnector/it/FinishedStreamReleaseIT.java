@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 class FinishedStreamReleaseIT extends ConnectorTestBase {
     static final int CALLS = 3_000;
     static final int IN_FLIGHT = 10;
-    /** Grizzly keeps about 50 closed streams per connection before it cleans; plus those in flight. */
-    static final int RELEASED_BOUND = 300;
+    /** Far below {@link #CALLS}: the last 100 calls (not yet a second finished), the ~50 closed streams Grizzly keeps, those in flight. */
+    static final int RELEASED_BOUND = 600;
     private static final Pattern HTTP2_STREAM = Pattern.compile("\\s(\\d+)\\s+\\d+\\s+org\\.glassfish\\.grizzly\\.http2\\.Http2Stream(\\s|$)", Pattern.MULTILINE);
 
     @Test
