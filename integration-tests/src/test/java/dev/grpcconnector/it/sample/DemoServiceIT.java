@@ -129,12 +129,15 @@ class DemoServiceIT extends SampleTestBase {
 
     /**
      * 10,000 calls over 4 connections, typed Add calls and HttpBody page calls alternating
-     * on each connection, many in flight at once: none may fail.
+     * on each connection, many in flight at once: none may fail. Eight callers, not more:
+     * with 32, one Add in 10,000 failed in Derby's identity generator
+     * ({@code SequenceUpdater.tooMuchContentionException}), the embedded database's limit for
+     * concurrent inserts, not the connector's.
      */
     @Test
     void tenThousandTypedAndHttpBodyCallsMixedOnTheSameConnectionsAllSucceed() throws Exception {
         List<HttpBodyClient> clients = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(32);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             for (int i = 0; i < 4; i++) {
                 clients.add(HttpBodyClient.connect(server.grpcPort()));
