@@ -175,7 +175,7 @@ public final class GlassFishServer implements AutoCloseable {
                 Files.copy(connectorJar, glassfishHome.resolve("glassfish/modules/grpc-connector.jar"),
                         StandardCopyOption.REPLACE_EXISTING);
             }
-            asadmin(Duration.ofMinutes(3), "start-domain", domain);
+            asadmin(Duration.ofMinutes(6), "start-domain", domain);
             started = true; // from here on close() must stop it
             if (script) {
                 installMode = "install.sh";
@@ -420,7 +420,7 @@ public final class GlassFishServer implements AutoCloseable {
                 Files.copy(connectorJar, module, StandardCopyOption.REPLACE_EXISTING);
             }
             writeJvmOptions();
-            asadmin(Duration.ofMinutes(3), "start-domain", domain);
+            asadmin(Duration.ofMinutes(6), "start-domain", domain);
             started = true;
             String http = "configs.config.server-config.network-config.protocols.protocol." + LISTENER + ".http.";
             List<String> commands = new ArrayList<>();
