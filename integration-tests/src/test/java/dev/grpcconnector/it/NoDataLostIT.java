@@ -153,10 +153,13 @@ class NoDataLostIT extends ConnectorTestBase {
         int stored = 0;
         int deadlineAnsweredBy500 = 0;
         for (Call call : all) {
-            // Known race, not yet explained (seen once in two runs after merging main's header-limit
-            // work): a deadline-expired upload is sometimes answered by the application's own 500
-            // (its read failed first) with grpc-status 0 instead of DEADLINE_EXCEEDED. Nothing of it
-            // is stored either way (checked below); it is counted and printed, not hidden.
+            // Known, not yet fixed (seen once in two runs after merging main's header-limit work): a
+            // deadline-expired upload is sometimes answered by the application's own 500 with
+            // grpc-status 0 instead of DEADLINE_EXCEEDED. In CallsPerConnectionIT the same answer's
+            // error page says "java.io.IOException: Blocking read timeout": the application's read
+            // failed inside Grizzly (DefaultInputBuffer.poll0, the connection's read timeout), which
+            // the connector does not see. Nothing of it is stored either way (checked below); it is
+            // counted and printed, not hidden.
             if (call.kind == Kind.DEADLINE && call.result != null && "0".equals(call.result.grpcStatus())
                     && "500".equals(call.result.header("x-http-code"))) {
                 deadlineAnsweredBy500++;
