@@ -1,6 +1,7 @@
 package dev.grpcconnector.grizzly;
 
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.logging.RequestId;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.wire.GrpcMessageText;
 import dev.grpcconnector.wire.GrpcStatus;
@@ -185,7 +186,7 @@ public final class GrpcResponder {
         boolean allWritten = awaitWrites();
         if (allWritten && !StreamOutputQueue.awaitEmpty(Http2Stream.getStreamFor(response), QUEUE_DRAIN_TIMEOUT_NANOS)) {
             refusals.refused(Level.WARNING, "response trailers may be sent twice: the stream's output queue did not drain "
-                    + "after its last write (Grizzly defect 6)", "gRPC call " + response.getRequest().getRequestURI());
+                    + "after its last write (Grizzly defect 6)", "gRPC call " + response.getRequest().getRequestURI() + RequestId.suffix(response.getRequest()));
         }
         if (isAbandoned()) {
             // The call was cancelled: its stream is reset, and trailers would be refused.
@@ -204,7 +205,7 @@ public final class GrpcResponder {
                     : stallNanos > 0 ? "no response data could be written for " + WRITE_TIMEOUT_SECONDS + " s"
                     : "interrupted while the response's data was still in flight; its tail may be lost";
             refusals.refused(Level.WARNING, "response ended with INTERNAL: " + endMessage,
-                    "gRPC call " + response.getRequest().getRequestURI());
+                    "gRPC call " + response.getRequest().getRequestURI() + RequestId.suffix(response.getRequest()));
         }
         HttpTrailer.Builder trailer = HttpTrailer.builder(response).content(Buffers.EMPTY_BUFFER).last(true)
                 .header("grpc-status", endStatus);
