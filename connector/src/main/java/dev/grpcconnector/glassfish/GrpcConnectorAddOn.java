@@ -1,9 +1,9 @@
 package dev.grpcconnector.glassfish;
 
 import dev.grpcconnector.grizzly.CallLimits;
-import dev.grpcconnector.grizzly.ClientResetFilter;
-import dev.grpcconnector.grizzly.ConnectionWindowFilter;
-import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
+import dev.grpcconnector.grizzly.workaround.ClientResetFilter;
+import dev.grpcconnector.grizzly.workaround.ConnectionWindowFilter;
+import dev.grpcconnector.grizzly.workaround.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import dev.grpcconnector.grizzly.PeerWindowFilter;
 import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;
@@ -16,6 +16,8 @@ import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.EdgeAuthentication;
 import dev.grpcconnector.services.TypedServiceFilter;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.UnknownHostException;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -25,6 +27,7 @@ import org.glassfish.grizzly.comet.CometAddOn;
 import org.glassfish.grizzly.config.ConfigAwareElement;
 import org.glassfish.grizzly.config.dom.Http;
 import org.glassfish.grizzly.config.dom.NetworkListener;
+import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.HttpServerFilter;
@@ -216,28 +219,40 @@ public class GrpcConnectorAddOn extends CometAddOn implements ConfigAwareElement
         http2Settings.setMaxConcurrentStreams(grizzlyStreams);
         http2Settings.setStreamsHighWaterMark(ConcurrentStreamLimit.grizzlyHighWaterMark(grizzlyStreams));
         http2Settings.setMaxHeaderListSize(HeaderListCeilingFilter.grizzlyLimit(headerListLimit));
-        // Below the HTTP/1 codec, where the connection's raw bytes pass both ways.
-        builder.add(codec, new ConnectionWindowFilter());
-        builder.add(codec + 1, new ClientResetFilter());
-        builder.add(codec + 2, new PeerWindowFilter());
-        builder.add(codec + 3, streams.inbound());
-        builder.add(codec + 4, new TruncatedHeadersScrubFilter());
-        http2 += 5;
-        builder.add(http2 + 1, streams.requests());
-        builder.add(http2 + 2, new HeaderListCeilingFilter(listenerName, headerListLimit));
-        builder.add(http2 + 3, new HeaderTableSizeFilter());
         CallLimits limits = settings.callLimits(streams.limit());
         HttpBodyCallFilter calls = new HttpBodyCallFilter(listenerName, settings.maxMessageBytes(), settings.trustedProxyHops(),
                 settings.applicationThreads(), health, authentication, memoryBudget(settings), limits);
-        builder.add(http2 + 4, calls);
-        builder.add(http2 + 5, new TypedServiceFilter(listenerName, settings.maxMessageBytes(), calls.applicationThreads()));
+        // The chain, in order. Every [w] is the workaround of one Grizzly defect
+        // (docs/upstream/grizzly-http2-defects.md, docs/architecture.md's workaround map):
+        // the day Grizzly fixes the defect, its entry goes.
+        // Below the HTTP/1 codec, where the connection's raw bytes pass both ways:
+        List<Filter> rawBytes = List.of(
+                new ConnectionWindowFilter(),        // [w] 5: connection window credited once per byte
+                new ClientResetFilter(),             // [w] 7: a client's RST_STREAM cancels its call
+                new PeerWindowFilter(),              //     window updates are progress for the idle timeout
+                streams.inbound(),                   // [w] 10: marks the stream over the advertised limit
+                new TruncatedHeadersScrubFilter());  // [w] 8: no stale "truncated" HEADERS frame
+        // Right after Http2ServerFilter, where each stream is a request:
+        List<Filter> requests = new ArrayList<>();
         if (FinishedStreamRelease.available()) {
-            builder.add(http2 + 1, new FinishedStreamRelease());
+            requests.add(new FinishedStreamRelease());        // [w] 12, 13: finished streams leave the map
         } else {
             LOG.log(Level.WARNING, "gRPC connector on listener {0}: this Grizzly is not the one the connector was built for ({1}); "
                     + "finished HTTP/2 streams stay in memory until their connection closes (Grizzly defect 12 in "
                     + "docs/upstream/grizzly-http2-defects.md): limit requests per connection at the edge",
                     new Object[] {listenerName, FinishedStreamRelease.unavailableReason()});
+        }
+        requests.add(streams.requests());                                       // [w] 10: RST_STREAM(REFUSED_STREAM)
+        requests.add(new HeaderListCeilingFilter(listenerName, headerListLimit)); // [w] 9: the decoded list's limit
+        requests.add(new HeaderTableSizeFilter());                              // [w] 1: clients never index headers
+        requests.add(calls);
+        requests.add(new TypedServiceFilter(listenerName, settings.maxMessageBytes(), calls.applicationThreads()));
+        for (int i = 0; i < rawBytes.size(); i++) {
+            builder.add(codec + i, rawBytes.get(i));
+        }
+        http2 += rawBytes.size();
+        for (int i = 0; i < requests.size(); i++) {
+            builder.add(http2 + 1 + i, requests.get(i));
         }
         LOG.log(Level.INFO, "gRPC connector installed on listener {0}: trusted proxy hops {1}, max message {2,number,#} bytes, "
                 + "{3} application threads, callers authenticated by {4}{5}; memory budget {6,number,#} bytes, max unary "

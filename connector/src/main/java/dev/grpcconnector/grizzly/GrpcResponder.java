@@ -1,5 +1,7 @@
 package dev.grpcconnector.grizzly;
 
+import dev.grpcconnector.grizzly.workaround.StreamOutputQueue;
+import dev.grpcconnector.grizzly.workaround.TrailersAfterData;
 import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.logging.RequestId;
 import dev.grpcconnector.translate.ResponseTranslator;
@@ -24,22 +26,14 @@ import org.glassfish.grizzly.threadpool.Threads;
 
 /**
  * Writes the messages of a gRPC response on a Grizzly HTTP/2 stream and ends it with
- * trailers, working around Grizzly 5.0.0's handling of trailers (docs/architecture.md,
- * "Grizzly defects" 2 and 3).
+ * trailers.
  *
- * <p><b>Why the last write waits.</b> When trailers are written while data of the
- * stream still waits for the peer's flow-control window, {@code DefaultOutputSink}
- * queues the trailer record behind that data but also sends the trailers at once, so
- * they overtake the data and the client drops its tail after END_STREAM; in other
- * interleavings the trailers never leave and the stream hangs. Its own flush barrier
- * ({@code FlushEvent}) does not fire in that state either. The trailers cannot be written
- * later from a completion handler: once the last write returns, GlassFish fires
- * {@code ResponseCompleteEvent} (on which {@code Http2ServerFilter} closes the stream) and
- * recycles the request and response packets, which Grizzly then reuses for other
- * streams. So {@link #finish} counts this call's data writes itself, blocks the writing
- * thread until the completion handler of every one has run (all data handed to the
- * connection), and only then writes the trailers, still on that thread, before the
- * packets are recycled.
+ * <p>The last write waits: the trailers go out only once every data write has completed
+ * and the stream's output queue is empty, written on the thread that finishes the
+ * response before GlassFish fires {@code ResponseCompleteEvent} and recycles the packets.
+ * That is the workaround for Grizzly defects 2, 3 and 6, kept in
+ * {@link TrailersAfterData} and {@link StreamOutputQueue} (docs/architecture.md, the
+ * workaround map).
  *
  * <p>The thread that blocks is the one finishing the response: a worker thread the
  * connector dispatched the request to, or the application's own thread for an async
@@ -65,11 +59,8 @@ public final class GrpcResponder {
 
     private final HttpResponsePacket response;
     private final RefusalLog refusals;
-    private final Runnable progress;
-    /** 0: wait as long as the call lives; else give up after this long without a completed write. */
-    private final long stallNanos;
-    private int writesInFlight;
-    private boolean abandoned;
+    private final TrailersAfterData writes;
+    private final boolean stallLimited;
 
     /**
      * For a call watched by a {@link StreamIdleTimeout}: the wait for the last write has no
@@ -92,8 +83,8 @@ public final class GrpcResponder {
     private GrpcResponder(HttpResponsePacket response, RefusalLog refusals, Runnable progress, long stallNanos) {
         this.response = response;
         this.refusals = refusals;
-        this.progress = progress;
-        this.stallNanos = stallNanos;
+        this.writes = new TrailersAfterData(progress, stallNanos);
+        this.stallLimited = stallNanos > 0;
     }
 
     /**
@@ -134,7 +125,7 @@ public final class GrpcResponder {
     NextAction send(FilterChainContext ctx, Buffer message) {
         ctx.setMessage(HttpContent.builder(response).content(message).last(false).build());
         FilterChainContext.TransportContext transport = ctx.getTransportContext();
-        transport.setCompletionHandler(tracked(transport.getCompletionHandler()));
+        transport.setCompletionHandler(writes.tracked(transport.getCompletionHandler()));
         // The application's cloner copies the application's own buffer when a write has
         // to wait; the message is a fresh buffer of the connector's, nothing to clone.
         transport.setMessageCloner(null);
@@ -147,7 +138,7 @@ public final class GrpcResponder {
      * (or failed). {@link #finish} waits for it like for any other.
      */
     public void write(FilterChainContext ctx, Buffer message, CompletionHandler<WriteResult> written) {
-        ctx.write(null, HttpContent.builder(response).content(message).last(false).build(), tracked(written));
+        ctx.write(null, HttpContent.builder(response).content(message).last(false).build(), writes.tracked(written));
     }
 
     /**
@@ -177,18 +168,18 @@ public final class GrpcResponder {
     private NextAction finish(FilterChainContext ctx, Buffer lastMessage, String status, String message,
             CompletionHandler<WriteResult> original, boolean ownResponse, String... extraTrailers) {
         if (lastMessage != null) {
-            ctx.write(null, HttpContent.builder(response).content(lastMessage).last(false).build(), tracked(null));
+            ctx.write(null, HttpContent.builder(response).content(lastMessage).last(false).build(), writes.tracked(null));
         } else if (!response.isCommitted()) {
             ctx.write(response);
         }
         String endStatus = status;
         String endMessage = message;
-        boolean allWritten = awaitWrites();
+        boolean allWritten = writes.awaitAllWritten();
         if (allWritten && !StreamOutputQueue.awaitEmpty(Http2Stream.getStreamFor(response), QUEUE_DRAIN_TIMEOUT_NANOS)) {
             refusals.refused(Level.WARNING, "response trailers may be sent twice: the stream's output queue did not drain "
                     + "after its last write (Grizzly defect 6)", "gRPC call " + response.getRequest().getRequestURI() + RequestId.suffix(response.getRequest()));
         }
-        if (isAbandoned()) {
+        if (writes.isAbandoned()) {
             // The call was cancelled: its stream is reset, and trailers would be refused.
             if (original != null) {
                 original.failed(new IOException("gRPC call cancelled"));
@@ -202,7 +193,7 @@ public final class GrpcResponder {
             extraTrailers = new String[0];
             endMessage = Threads.isService()
                     ? "response ended on a Grizzly selector thread while data was still in flight; its tail may be lost"
-                    : stallNanos > 0 ? "no response data could be written for " + WRITE_TIMEOUT_SECONDS + " s"
+                    : stallLimited ? "no response data could be written for " + WRITE_TIMEOUT_SECONDS + " s"
                     : "interrupted while the response's data was still in flight; its tail may be lost";
             refusals.refused(Level.WARNING, "response ended with INTERNAL: " + endMessage,
                     "gRPC call " + response.getRequest().getRequestURI() + RequestId.suffix(response.getRequest()));
@@ -226,95 +217,12 @@ public final class GrpcResponder {
      * The call was cancelled (client reset, deadline): a thread waiting in {@link #finish}
      * stops waiting, and no trailers are written.
      */
-    public synchronized void abandon() {
-        abandoned = true;
-        notifyAll();
-    }
-
-    private synchronized boolean isAbandoned() {
-        return abandoned;
+    public void abandon() {
+        writes.abandon();
     }
 
     /** Whether some of the response's data is still on its way to the client. */
-    synchronized boolean hasWritesInFlight() {
-        return writesInFlight > 0;
-    }
-
-    /** True when every write completed; false on a selector thread, an interrupt or {@link #abandon}. */
-    private synchronized boolean awaitWrites() {
-        if (writesInFlight > 0 && Threads.isService()) {
-            return false;
-        }
-        try {
-            long deadline = System.nanoTime() + stallNanos;
-            while (writesInFlight > 0 && !abandoned) {
-                if (stallNanos == 0) {
-                    wait();
-                    continue;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                int before = writesInFlight;
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-                if (writesInFlight < before) {
-                    deadline = System.nanoTime() + stallNanos;
-                }
-            }
-            return !abandoned;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private CompletionHandler<WriteResult> tracked(CompletionHandler<WriteResult> original) {
-        synchronized (this) {
-            writesInFlight++;
-        }
-        return new CompletionHandler<>() {
-            @Override
-            public void completed(WriteResult result) {
-                if (original != null) {
-                    original.completed(result);
-                }
-                writeDone();
-            }
-
-            // A failed write means the stream is gone (the client reset it or the
-            // connection closed); the trailers will be refused, nothing waits longer.
-            @Override
-            public void failed(Throwable throwable) {
-                if (original != null) {
-                    original.failed(throwable);
-                }
-                writeDone();
-            }
-
-            @Override
-            public void cancelled() {
-                if (original != null) {
-                    original.cancelled();
-                }
-                writeDone();
-            }
-
-            @Override
-            public void updated(WriteResult result) {
-                progress.run();
-                if (original != null) {
-                    original.updated(result);
-                }
-            }
-        };
-    }
-
-    private synchronized void writeDone() {
-        progress.run();
-        writesInFlight--;
-        if (writesInFlight == 0) {
-            notifyAll();
-        }
+    boolean hasWritesInFlight() {
+        return writes.hasWritesInFlight();
     }
 }

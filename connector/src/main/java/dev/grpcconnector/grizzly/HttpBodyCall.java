@@ -1,5 +1,7 @@
 package dev.grpcconnector.grizzly;
 
+import dev.grpcconnector.grizzly.workaround.CallOutputSink;
+import dev.grpcconnector.grizzly.frames.RawFrames;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.logging.RequestId;

@@ -1,5 +1,6 @@
 package dev.grpcconnector.grizzly;
 
+import dev.grpcconnector.grizzly.workaround.ClientResetFilter;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.logging.RequestId;
@@ -119,6 +120,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
             call = new HttpBodyCall(kind, request, maxMessageBytes, translator, health, applicationThreads, refusals,
                     memoryBudget.newCall(), limits.idleTimeoutNanos(), slot);
             request.setAttribute(HttpBodyCall.ATTRIBUTE, call);
+            request.setAttribute(ClientResetFilter.RESET_LISTENER, (Runnable) call::clientCancelled);
         }
         return call.onRead(ctx, content);
     }

@@ -1,5 +1,7 @@
 package dev.grpcconnector.grizzly;
 
+import dev.grpcconnector.grizzly.frames.InboundFrameFilter;
+import dev.grpcconnector.grizzly.frames.Http2FrameScanner;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.http2.Http2Session;
 import org.glassfish.grizzly.http2.Http2Stream;

@@ -1,5 +1,6 @@
 package dev.grpcconnector.grizzly;
 
+import dev.grpcconnector.grizzly.frames.RawFrames;
 import dev.grpcconnector.wire.GrpcStatus;
 import java.io.IOException;
 import org.glassfish.grizzly.Connection;

@@ -1,6 +1,6 @@
 package dev.grpcconnector.services;
 
-import dev.grpcconnector.grizzly.ClientResetFilter;
+import dev.grpcconnector.grizzly.workaround.ClientResetFilter;
 import dev.grpcconnector.grizzly.GrpcResponder;
 import dev.grpcconnector.logging.RefusalLog;
 import dev.grpcconnector.logging.RequestId;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.grpcconnector.grizzly.ClientResetFilter;
-import dev.grpcconnector.grizzly.ConnectionWindowFilter;
-import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
+import dev.grpcconnector.grizzly.workaround.ClientResetFilter;
+import dev.grpcconnector.grizzly.workaround.ConnectionWindowFilter;
+import dev.grpcconnector.grizzly.workaround.HeaderTableSizeFilter;
 import dev.grpcconnector.grizzly.HttpBodyCallFilter;
 import dev.grpcconnector.grizzly.PeerWindowFilter;
 import dev.grpcconnector.grizzly.workaround.ConcurrentStreamLimit;

@@ -1,7 +1,7 @@
 package dev.grpcconnector.grizzly.workaround;
 
-import dev.grpcconnector.grizzly.Http2FrameScanner;
-import dev.grpcconnector.grizzly.InboundFrameFilter;
+import dev.grpcconnector.grizzly.frames.Http2FrameScanner;
+import dev.grpcconnector.grizzly.frames.InboundFrameFilter;
 import dev.grpcconnector.grizzly.StreamRefusals;
 import dev.grpcconnector.logging.RefusalLog;
 import java.io.IOException;

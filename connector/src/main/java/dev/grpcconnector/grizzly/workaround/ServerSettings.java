@@ -1,6 +1,5 @@
 package dev.grpcconnector.grizzly.workaround;
 
-import dev.grpcconnector.grizzly.HeaderTableSizeFilter;
 import java.util.Arrays;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.filterchain.FilterChainContext;

@@ -32,7 +32,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,9 +132,6 @@ class DemoServiceIT extends SampleTestBase {
      * on each connection, many in flight at once: none may fail.
      */
     @Test
-    @Disabled("open (issue 13): 1 to 3 Add calls in 10,000 fail with UNKNOWN, the sample's insert failing in Derby's "
-            + "identity generator (SequenceUpdater.tooMuchContentionException) under concurrent inserts, with 32 and "
-            + "with 8 callers; the sample's id generation must change")
     void tenThousandTypedAndHttpBodyCallsMixedOnTheSameConnectionsAllSucceed() throws Exception {
         List<HttpBodyClient> clients = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(32);

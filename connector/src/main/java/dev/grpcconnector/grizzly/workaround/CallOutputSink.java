@@ -1,4 +1,4 @@
-package dev.grpcconnector.grizzly;
+package dev.grpcconnector.grizzly.workaround;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.glassfish.grizzly.filterchain.FilterChainContext;
  * <p>It is installed as the stream's {@link HttpContext} before the request reaches the
  * container, which takes its output sink from there.
  */
-final class CallOutputSink implements OutputSink {
+public final class CallOutputSink implements OutputSink {
     private final OutputSink stream;
     private final List<Waiter> waiters = new ArrayList<>();
     private IOException cancelled;
@@ -39,7 +39,7 @@ final class CallOutputSink implements OutputSink {
     }
 
     /** Puts a cancellable sink in front of the stream's, for the container to write to. */
-    static CallOutputSink install(FilterChainContext ctx, HttpRequestPacket request) {
+    public static CallOutputSink install(FilterChainContext ctx, HttpRequestPacket request) {
         HttpContext original = request.getProcessingState().getHttpContext();
         CallOutputSink sink = new CallOutputSink(original.getOutputSink());
         HttpContext context = HttpContext.newInstance(original.getContextStorage(), sink, original.getCloseable(), request);
@@ -49,7 +49,7 @@ final class CallOutputSink implements OutputSink {
     }
 
     /** From now on writes fail with {@code reason}; writers waiting for window fail now. */
-    void cancel(IOException reason) {
+    public void cancel(IOException reason) {
         List<Waiter> waiting;
         synchronized (this) {
             if (cancelled != null) {
@@ -104,7 +104,7 @@ final class CallOutputSink implements OutputSink {
     }
 
     /** Whether the container waits for window to write more of the response. */
-    synchronized boolean hasWaiters() {
+    public synchronized boolean hasWaiters() {
         return !waiters.isEmpty();
     }
 

@@ -1,4 +1,4 @@
-package dev.grpcconnector.grizzly;
+package dev.grpcconnector.grizzly.frames;
 
 import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.Buffer;
@@ -19,8 +19,8 @@ public final class Http2FrameScanner<L extends Http2FrameScanner.FrameListener> 
     public static final int DATA = 0x0;
     public static final int HEADERS = 0x1;
     public static final int RST_STREAM = 0x3;
-    static final int WINDOW_UPDATE = 0x8;
-    static final int FRAME_HEADER_LENGTH = 9;
+    public static final int WINDOW_UPDATE = 0x8;
+    public static final int FRAME_HEADER_LENGTH = 9;
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -36,21 +36,21 @@ public final class Http2FrameScanner<L extends Http2FrameScanner.FrameListener> 
     private int headerFilled;
     private long payloadLeft;
 
-    Http2FrameScanner(L listener) {
+    public Http2FrameScanner(L listener) {
         this.listener = listener;
     }
 
-    L listener() {
+    public L listener() {
         return listener;
     }
 
     /** False once the connection turned out not to start with the HTTP/2 preface. */
-    boolean isFollowing() {
+    public boolean isFollowing() {
         return !notHttp2;
     }
 
     /** Scans the buffer's remaining bytes, leaving its position and limit as they were. */
-    void scan(Buffer buffer) {
+    public void scan(Buffer buffer) {
         int at = buffer.position();
         int end = buffer.limit();
         while (at < end && !notHttp2) {

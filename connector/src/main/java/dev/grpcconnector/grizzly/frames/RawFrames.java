@@ -1,4 +1,4 @@
-package dev.grpcconnector.grizzly;
+package dev.grpcconnector.grizzly.frames;
 
 import dev.grpcconnector.wire.GrpcMessageText;
 import dev.grpcconnector.wire.GrpcStatus;
@@ -16,13 +16,13 @@ import java.nio.charset.StandardCharsets;
  * Huffman coding (RFC 7541 §6.1, §6.2.2): it changes no compression state, so it can be
  * interleaved with the header blocks Grizzly's own encoder writes on the connection.
  */
-final class RawFrames {
+public final class RawFrames {
     private static final int HEADERS = 0x1;
     private static final int RST_STREAM = 0x3;
     private static final int END_STREAM = 0x1;
     private static final int END_HEADERS = 0x4;
     /** RST_STREAM error code CANCEL (RFC 9113 §7). */
-    static final int CANCEL = 0x8;
+    public static final int CANCEL = 0x8;
     private static final int STATIC_STATUS_200 = 8;
     private static final int STATIC_CONTENT_TYPE = 31;
 
@@ -30,7 +30,7 @@ final class RawFrames {
     }
 
     /** A trailers-only gRPC response: one HEADERS frame with END_STREAM. */
-    static byte[] trailersOnly(int streamId, GrpcStatus status, String message) {
+    public static byte[] trailersOnly(int streamId, GrpcStatus status, String message) {
         ByteArrayOutputStream block = new ByteArrayOutputStream();
         integer(block, 0x80, 7, STATIC_STATUS_200);
         integer(block, 0x00, 4, STATIC_CONTENT_TYPE);
@@ -40,7 +40,7 @@ final class RawFrames {
         return frame(HEADERS, END_STREAM | END_HEADERS, streamId, block.toByteArray());
     }
 
-    static byte[] rstStream(int streamId, int errorCode) {
+    public static byte[] rstStream(int streamId, int errorCode) {
         return frame(RST_STREAM, 0, streamId,
                 new byte[] {(byte) (errorCode >>> 24), (byte) (errorCode >>> 16), (byte) (errorCode >>> 8), (byte) errorCode});
     }

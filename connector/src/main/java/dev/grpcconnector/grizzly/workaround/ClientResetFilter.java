@@ -1,5 +1,7 @@
-package dev.grpcconnector.grizzly;
+package dev.grpcconnector.grizzly.workaround;
 
+import dev.grpcconnector.grizzly.frames.Http2FrameScanner;
+import dev.grpcconnector.grizzly.frames.InboundFrameFilter;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.http2.Http2Session;
 import org.glassfish.grizzly.http2.Http2Stream;
@@ -7,21 +9,21 @@ import org.glassfish.grizzly.http2.Http2Stream;
 /**
  * Tells a gRPC call that its client cancelled it, the moment the client's
  * {@code RST_STREAM} arrives, so that the application's writes and reads fail and its
- * thread is freed ({@link HttpBodyCall#clientCancelled}).
+ * thread is freed: the call registers a {@link #RESET_LISTENER} on its request.
  *
- * <p>Why a filter of its own: Grizzly 5.0.0 handles a peer's {@code RST_STREAM}
- * ({@code Http2Stream.resetRemotely}) by terminating the stream's input and output
- * without telling anyone: no close listener fires, and a blocking write on the stream
- * is silently discarded. So the connector watches for the frame itself. It sits below
+ * <p>Workaround for Grizzly 5.0.0 defect 7 (docs/upstream/grizzly-http2-defects.md): Grizzly handles a peer's
+ * {@code RST_STREAM} ({@code Http2Stream.resetRemotely}) by terminating the stream's input
+ * and output without telling anyone: no close listener fires, and a blocking write on the
+ * stream is silently discarded. So the connector watches for the frame itself. It sits below
  * {@code HttpServerFilter}, where it sees the connection's raw inbound bytes, and follows
  * their frames with an {@link Http2FrameScanner}; it sees each reset just before
  * Grizzly processes it. Only HTTP/2 connections that start with the preface are followed.
+ * {@link CallOutputSink} is the other half: what makes the application's writes fail.
  */
 public final class ClientResetFilter extends InboundFrameFilter<Http2FrameScanner.FrameListener> {
     /**
      * Request attribute: a {@link Runnable} run (on the connection's reading thread, so it
-     * must not block) when the client resets the request's stream. Calls of other
-     * packages (typed services) register here.
+     * must not block) when the client resets the request's stream.
      */
     public static final String RESET_LISTENER = ClientResetFilter.class.getName() + ".listener";
 
@@ -40,9 +42,7 @@ public final class ClientResetFilter extends InboundFrameFilter<Http2FrameScanne
         if (stream == null) {
             return;
         }
-        if (stream.getRequest().getAttribute(HttpBodyCall.ATTRIBUTE) instanceof HttpBodyCall call) {
-            call.clientCancelled();
-        } else if (stream.getRequest().getAttribute(RESET_LISTENER) instanceof Runnable listener) {
+        if (stream.getRequest().getAttribute(RESET_LISTENER) instanceof Runnable listener) {
             listener.run();
         }
     }

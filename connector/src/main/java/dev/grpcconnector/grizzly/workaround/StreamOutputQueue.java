@@ -1,4 +1,4 @@
-package dev.grpcconnector.grizzly;
+package dev.grpcconnector.grizzly.workaround;
 
 import java.lang.reflect.Field;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,7 @@ import org.glassfish.grizzly.http2.Http2Stream;
  * If a Grizzly version lacks them, it logs that once and does not wait: trailers then go
  * out as they did before the workaround, mostly once.
  */
-final class StreamOutputQueue {
+public final class StreamOutputQueue {
     private static final Logger LOG = Logger.getLogger(StreamOutputQueue.class.getName());
     private static final Field OUTPUT_SINK;
     private static final Field OUTPUT_QUEUE;
@@ -68,7 +68,7 @@ final class StreamOutputQueue {
      *
      * @return false only when the queue was still not empty at the timeout
      */
-    static boolean awaitEmpty(Http2Stream stream, long timeoutNanos) {
+    public static boolean awaitEmpty(Http2Stream stream, long timeoutNanos) {
         TaskQueue<?> queue = queueOf(stream);
         if (queue == null) {
             return true;

@@ -1,5 +1,6 @@
-package dev.grpcconnector.grizzly;
+package dev.grpcconnector.grizzly.workaround;
 
+import dev.grpcconnector.grizzly.frames.Http2FrameScanner;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

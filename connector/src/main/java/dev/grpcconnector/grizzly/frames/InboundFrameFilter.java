@@ -1,4 +1,4 @@
-package dev.grpcconnector.grizzly;
+package dev.grpcconnector.grizzly.frames;
 
 import java.io.IOException;
 import org.glassfish.grizzly.Buffer;

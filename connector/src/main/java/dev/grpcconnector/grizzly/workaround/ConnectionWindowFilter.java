@@ -1,5 +1,7 @@
-package dev.grpcconnector.grizzly;
+package dev.grpcconnector.grizzly.workaround;
 
+import dev.grpcconnector.grizzly.frames.InboundFrameFilter;
+import dev.grpcconnector.grizzly.frames.Http2FrameScanner;
 import java.io.IOException;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CompletionHandler;
