@@ -9,7 +9,7 @@
 # Usage: benchmarks/envoy-soak.sh            (from the repository root; JDK 21+ in JAVA_HOME)
 #   CALLS=N        calls in all (default 1000000)
 #   CONNECTIONS=N  connections (default 4), INFLIGHT=N streams in flight per connection (16)
-#   COOKIE=N       largest cookie header in bytes (default 2000)
+#   COOKIE=N       size of the per-call cookie in bytes (default 8192)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,7 +19,7 @@ status=0
 mvn -B verify -pl integration-tests -am -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=EnvoyShapedSoakIT -Dit.soak.envoy.calls="${CALLS:-1000000}" \
   -Dit.soak.envoy.connections="${CONNECTIONS:-4}" -Dit.soak.envoy.inflight="${INFLIGHT:-16}" \
-  -Dit.soak.envoy.cookie="${COOKIE:-2000}" >"$log" 2>&1 || status=$?
+  -Dit.soak.envoy.cookie="${COOKIE:-8192}" >"$log" 2>&1 || status=$?
 grep -h 'Envoy-shaped soak:' "$log" || echo "envoy-soak.sh: no summary line; the build failed before the soak ran (see $log)"
 grep -h -A3 'envoyShapedTrafficWithChangingHeadersHasNoFailure' "$log" | grep -m1 'failures by kind' || true
 exit "$status"

@@ -14,6 +14,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.StringValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -142,6 +143,28 @@ class HttpBodyStreamDecoderTest {
         List<HttpBodyMessage> pieces = decoder.decode(ByteBuffer.wrap(stream, 0, 50_000));
         assertFalse(pieces.isEmpty(), "data goes on before the message is complete");
         assertTrue(decoder.isInsideMessage());
+    }
+
+    /**
+     * A streamed message is checked as its bytes arrive, not when it is complete: bytes
+     * that are no HttpBody field (here zeros, tag 0) are refused at once, while a valid
+     * start whose data is still missing waits for it.
+     */
+    @Test
+    void aStreamedMessageIsRefusedAtItsFirstInvalidByteNotAtItsEnd() throws GrpcStatusException {
+        byte[] prefix = {0, 0, 0x0f, 0x42, 0x40}; // 1,000,000 bytes announced
+        HttpBodyStreamDecoder zeros = new HttpBodyStreamDecoder(1 << 20, MessageMemory.UNCOUNTED, STREAM_ABOVE, null);
+        zeros.decode(ByteBuffer.wrap(prefix));
+        GrpcStatusException e = assertThrows(GrpcStatusException.class, () -> zeros.decode(ByteBuffer.wrap(new byte[10])));
+        assertEquals(GrpcStatus.INVALID_ARGUMENT, e.status());
+        assertTrue(e.getMessage().contains("field 0"), e.getMessage());
+
+        byte[] start = HttpBodyMessage.frameHeader("text/plain".getBytes(StandardCharsets.UTF_8), 999_000);
+        HttpBodyStreamDecoder valid = new HttpBodyStreamDecoder(1 << 20, MessageMemory.UNCOUNTED, STREAM_ABOVE, null);
+        List<HttpBodyMessage> pieces = new ArrayList<>(valid.decode(ByteBuffer.wrap(start)));
+        pieces.addAll(valid.decode(ByteBuffer.wrap(new byte[10])));
+        assertEquals(10, pieces.stream().mapToInt(HttpBodyMessage::dataLength).sum(), "the data so far goes on");
+        assertTrue(valid.isInsideMessage());
     }
 
     @Test

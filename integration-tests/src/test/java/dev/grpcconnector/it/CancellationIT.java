@@ -125,4 +125,43 @@ class CancellationIT extends ConnectorTestBase {
             assertCancelledInTheApplication(h2, id, "writing\nwrite failed: java.io.IOException: ");
         }
     }
+
+    /**
+     * A reset written in the same write as its call's HEADERS and DATA (a client that opens
+     * an upload and cancels it at once; nghttp2 and Envoy batch frames so): the connector
+     * sees the reset before Grizzly has made the stream. The upload must never look
+     * complete to the application: it either never gets the request, or its read fails.
+     * Twenty such calls, then the connection still serves.
+     */
+    @Test
+    void aResetInTheSameWriteAsItsHeadersAndDataCancelsTheUpload() throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (RawH2Client h2 = RawH2Client.connect(server.grpcPort())) {
+            for (int i = 0; i < 20; i++) {
+                String id = UUID.randomUUID().toString();
+                ids.add(id);
+                List<String[]> headers = new ArrayList<>(h2.grpcHeaders(STREAM));
+                headers.add(new String[] {"x-envoy-original-method", "POST"});
+                headers.add(new String[] {"x-envoy-original-path", "/app/cancel-probe?id=" + id});
+                int call = h2.newStreamId();
+                h2.queueHeaders(call, headers, false);
+                h2.queueData(call, message("application/octet-stream", new byte[8192]), false);
+                h2.queueReset(call, CANCEL);
+                h2.send();
+            }
+            BadInputIT.assertNormalCallWorks(h2);
+            for (String id : ids) {
+                String log = probeLog(h2, id);
+                Instant deadline = Instant.now().plus(PATIENCE);
+                while (!log.isEmpty() && !log.contains("returned") && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(100);
+                    log = probeLog(h2, id);
+                }
+                String seen = log;
+                assertTrue(seen.isEmpty() || seen.startsWith("reading\nread failed: java.io.IOException: ")
+                        && seen.endsWith("returned\n"), () -> "a reset upload must not look complete to the application:\n" + seen);
+            }
+            assertNull(h2.goaway(), "no GOAWAY expected");
+        }
+    }
 }

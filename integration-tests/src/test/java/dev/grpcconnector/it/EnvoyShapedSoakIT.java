@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * Traffic shaped like Envoy's upstream codec (issue 10, item 4), which grpc-java's
  * client does not produce: several connections, each with {@link #IN_FLIGHT} streams
  * whose HEADERS and DATA frames leave in <em>one</em> write (as nghttp2 batches them),
- * header values that change on every call (path, cookies of several KiB, request id,
+ * header values that change on every call (path, an 8 KiB cookie, request id,
  * user agent), the edge's secret, {@code Stream} calls with Envoy's metadata. Every
  * call must succeed and return its own request (the echo shows the path and the request
  * id). Failures are counted by kind and the test fails on the first kind seen.
@@ -41,9 +41,11 @@ class EnvoyShapedSoakIT extends ConnectorTestBase {
     static final int CALLS = Integer.getInteger("it.soak.envoy.calls", 50_000);
     static final int CONNECTIONS = Integer.getInteger("it.soak.envoy.connections", 4);
     static final int IN_FLIGHT = Integer.getInteger("it.soak.envoy.inflight", 16);
-    /** The cookie header's size range; the listener's header list limit is the ceiling. */
-    static final int COOKIE_MIN = 200;
-    static final int COOKIE_MAX = Integer.getInteger("it.soak.envoy.cookie", 2_000);
+    /**
+     * The size of the single-sign-on cookie, new on every call (8 KiB, as Envoy forwards a
+     * browser's real cookies); the listener's header list limit (80 KiB) is the ceiling.
+     */
+    static final int COOKIE_BYTES = Integer.getInteger("it.soak.envoy.cookie", 8 * 1024);
 
     @Test
     void envoyShapedTrafficWithChangingHeadersHasNoFailure() throws Exception {
@@ -131,7 +133,7 @@ class EnvoyShapedSoakIT extends ConnectorTestBase {
         headers.add(new String[] {"x-forwarded-for", "203.0.113." + (n % 250)});
         headers.add(new String[] {"x-forwarded-proto", "https"});
         headers.add(new String[] {"user-agent", "Mozilla/5.0 (soak " + (n % 97) + ")"});
-        byte[] cookie = new byte[(COOKIE_MIN + random.nextInt(COOKIE_MAX - COOKIE_MIN + 1)) * 3 / 4];
+        byte[] cookie = new byte[COOKIE_BYTES * 3 / 4];
         random.nextBytes(cookie);
         headers.add(new String[] {"cookie", "JSESSIONID=" + requestId + "; sso=" + Base64.getEncoder().encodeToString(cookie)});
         return headers;

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -70,6 +71,19 @@ final class LimitsDomain implements BeforeAllCallback {
     static byte[] message(String contentType, byte[] data) {
         return RawH2Client.grpcFrame(false, HttpBody.newBuilder().setContentType(contentType)
                 .setData(ByteString.copyFrom(data)).build().toByteArray());
+    }
+
+    /**
+     * The start of a gRPC-framed HttpBody message of {@code dataLength} data bytes: its
+     * prefix, content type, the data field's tag and length, and the first {@code firstData}
+     * bytes of the data. The rest of the data may follow in any pieces. (A message above
+     * 64 KiB is decoded as it arrives, so its bytes must be a valid HttpBody from the first.)
+     */
+    static byte[] messageStart(String contentType, int dataLength, byte[] firstData) {
+        byte[] whole = message(contentType, new byte[dataLength]);
+        byte[] start = Arrays.copyOf(whole, whole.length - dataLength + firstData.length);
+        System.arraycopy(firstData, 0, start, whole.length - dataLength, firstData.length);
+        return start;
     }
 
     /** An empty HttpBody message, what Envoy sends for a request without a body. */
