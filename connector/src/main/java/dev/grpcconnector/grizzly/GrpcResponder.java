@@ -3,6 +3,7 @@ package dev.grpcconnector.grizzly;
 import dev.grpcconnector.grizzly.workaround.StreamOutputQueue;
 import dev.grpcconnector.grizzly.workaround.TrailersAfterData;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.logging.RequestId;
 import dev.grpcconnector.translate.ResponseTranslator;
 import dev.grpcconnector.wire.GrpcMessageText;
 import dev.grpcconnector.wire.GrpcStatus;
@@ -176,7 +177,7 @@ public final class GrpcResponder {
         boolean allWritten = writes.awaitAllWritten();
         if (allWritten && !StreamOutputQueue.awaitEmpty(Http2Stream.getStreamFor(response), QUEUE_DRAIN_TIMEOUT_NANOS)) {
             refusals.refused(Level.WARNING, "response trailers may be sent twice: the stream's output queue did not drain "
-                    + "after its last write (Grizzly defect 6)", "gRPC call " + response.getRequest().getRequestURI());
+                    + "after its last write (Grizzly defect 6)", "gRPC call " + response.getRequest().getRequestURI() + RequestId.suffix(response.getRequest()));
         }
         if (writes.isAbandoned()) {
             // The call was cancelled: its stream is reset, and trailers would be refused.
@@ -195,7 +196,7 @@ public final class GrpcResponder {
                     : stallLimited ? "no response data could be written for " + WRITE_TIMEOUT_SECONDS + " s"
                     : "interrupted while the response's data was still in flight; its tail may be lost";
             refusals.refused(Level.WARNING, "response ended with INTERNAL: " + endMessage,
-                    "gRPC call " + response.getRequest().getRequestURI());
+                    "gRPC call " + response.getRequest().getRequestURI() + RequestId.suffix(response.getRequest()));
         }
         HttpTrailer.Builder trailer = HttpTrailer.builder(response).content(Buffers.EMPTY_BUFFER).last(true)
                 .header("grpc-status", endStatus);

@@ -4,6 +4,7 @@ import dev.grpcconnector.grizzly.workaround.CallOutputSink;
 import dev.grpcconnector.grizzly.frames.RawFrames;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.logging.RequestId;
 import dev.grpcconnector.memory.CallMemory;
 import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.translate.RequestTranslator;
@@ -98,6 +99,8 @@ final class HttpBodyCall {
     private final Connection<?> connection;
     private final Http2Stream stream;
     private final String timeout;
+    /** For the call's log lines ({@link RequestId}). */
+    private final String requestId;
     private boolean started;
     private volatile long deadlineMillis;
     private boolean dispatched;
@@ -131,6 +134,7 @@ final class HttpBodyCall {
         // Read now: translating the request removes the gRPC metadata from its headers.
         this.encoding = request.getHeader("grpc-encoding");
         this.timeout = request.getHeader("grpc-timeout");
+        this.requestId = RequestId.suffix(request);
         this.connection = request.getConnection();
         this.stream = Http2Stream.getStreamFor(request);
         this.decoder = new GrpcFrameDecoder(maxMessageBytes, callMemory);
@@ -309,7 +313,8 @@ final class HttpBodyCall {
      */
     private NextAction reject(FilterChainContext ctx, GrpcStatusException error) {
         refusals.refused(Level.INFO, "call failed with " + error.status(), "gRPC call " + grpcPath + " on stream "
-                + request.getProtocolRequestId() + " from " + ctx.getConnection().getPeerAddress() + ": " + error.getMessage());
+                + request.getProtocolRequestId() + " from " + ctx.getConnection().getPeerAddress() + requestId + ": "
+                + error.getMessage());
         if (!dispatched) {
             end();
         }
@@ -389,7 +394,7 @@ final class HttpBodyCall {
             }
         }
         refusals.refused(Level.INFO, logReason, "gRPC call " + grpcPath + " on stream " + stream.getId() + " from "
-                + connection.getPeerAddress() + ": " + reason + ", cancelling the request");
+                + connection.getPeerAddress() + requestId + ": " + reason + ", cancelling the request");
         cancelInContainer(new GrpcStatusException(GrpcStatus.DEADLINE_EXCEEDED, reason));
         stream.terminateWithReason(new IOException("gRPC " + reason));
         byte[] frame = headerSent ? RawFrames.rstStream(stream.getId(), RawFrames.CANCEL)
@@ -417,7 +422,7 @@ final class HttpBodyCall {
             }
         }
         refusals.refused(Level.INFO, "call cancelled by the client (RST_STREAM)", "gRPC call " + grpcPath + " on stream "
-                + stream.getId() + " from " + connection.getPeerAddress());
+                + stream.getId() + " from " + connection.getPeerAddress() + requestId);
         cancelInContainer(new GrpcStatusException(GrpcStatus.CANCELLED, "gRPC call cancelled by the client"));
         over();
     }
@@ -589,7 +594,7 @@ final class HttpBodyCall {
             }
         }
         refusals.refused(Level.INFO, "response refused with " + error.status(), "gRPC call " + grpcPath + " on stream "
-                + stream.getId() + " from " + connection.getPeerAddress() + ": " + error.getMessage());
+                + stream.getId() + " from " + connection.getPeerAddress() + requestId + ": " + error.getMessage());
         cancelInContainer(error);
         stream.terminateWithReason(new IOException("gRPC response refused: " + error.getMessage()));
         connection.write(Buffers.wrap(connection.getMemoryManager(),

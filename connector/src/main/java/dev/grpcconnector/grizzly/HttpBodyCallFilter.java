@@ -3,6 +3,7 @@ package dev.grpcconnector.grizzly;
 import dev.grpcconnector.grizzly.workaround.ClientResetFilter;
 import dev.grpcconnector.health.HealthService;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.logging.RequestId;
 import dev.grpcconnector.memory.MemoryBudget;
 import dev.grpcconnector.security.EdgeAuthentication;
 import dev.grpcconnector.translate.RequestTranslator;
@@ -146,7 +147,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
     private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, HttpContent content, boolean grpc,
             String reason) {
         refusals.refused(Level.WARNING, (grpc ? "call" : "request") + " refused, unauthenticated: " + reason, "from " + ctx.getConnection().getPeerAddress()
-                + ", " + request.getMethod() + " " + request.getRequestURI());
+                + ", " + request.getMethod() + " " + request.getRequestURI() + RequestId.suffix(request));
         request.setAttribute(REFUSED, Boolean.TRUE);
         discard(content);
         if (grpc) {
@@ -171,7 +172,7 @@ public final class HttpBodyCallFilter extends BaseFilter {
      */
     private NextAction refuseOverLimit(FilterChainContext ctx, HttpRequestPacket request, HttpContent content) {
         refusals.refused(Level.WARNING, "call refused: " + TOO_MANY_CALLS_MESSAGE + " (limit " + limits.maxCallsPerConnection() + ")",
-                "from " + ctx.getConnection().getPeerAddress() + ", " + request.getRequestURI());
+                "from " + ctx.getConnection().getPeerAddress() + ", " + request.getRequestURI() + RequestId.suffix(request));
         request.setAttribute(REFUSED, Boolean.TRUE);
         discard(content);
         GrpcResponder.trailersOnly(ctx, request, GrpcStatus.RESOURCE_EXHAUSTED, TOO_MANY_CALLS_MESSAGE);

@@ -3,6 +3,7 @@ package dev.grpcconnector.services;
 import dev.grpcconnector.grizzly.workaround.ClientResetFilter;
 import dev.grpcconnector.grizzly.GrpcResponder;
 import dev.grpcconnector.logging.RefusalLog;
+import dev.grpcconnector.logging.RequestId;
 import dev.grpcconnector.services.api.CallHandler;
 import dev.grpcconnector.services.api.CallSink;
 import dev.grpcconnector.services.api.CallSource;
@@ -199,7 +200,7 @@ final class TypedCall implements CallSink {
             source = handler.start(fullMethodName, headers, timeoutNanos, this);
         } catch (RuntimeException e) {
             refusals.refused(Level.WARNING, "typed call failed: the application could not start it", "gRPC call "
-                    + fullMethodName + ": " + e);
+                    + fullMethodName + RequestId.suffix(request) + ": " + e);
             fail(new GrpcStatusException(GrpcStatus.INTERNAL, "the service failed to start the call"));
             return false;
         }
@@ -235,8 +236,8 @@ final class TypedCall implements CallSink {
             return;
         }
         done = true;
-        LOG.log(Level.FINE, "typed gRPC call {0} on stream {1}: {2}", new Object[] {fullMethodName,
-            request.getProtocolRequestId(), reason});
+        LOG.log(Level.FINE, "typed gRPC call {0} on stream {1}{2}: {3}", new Object[] {fullMethodName,
+            request.getProtocolRequestId(), RequestId.suffix(request), reason});
         if (source != null) {
             source.cancel(reason);
         }
@@ -246,7 +247,7 @@ final class TypedCall implements CallSink {
     /** The connector refuses the call (bad input): the application's side, if started, is cancelled. */
     private void fail(GrpcStatusException error) {
         refusals.refused(Level.INFO, "typed call failed: " + error.status(), "gRPC call " + fullMethodName + " on stream "
-                + request.getProtocolRequestId() + ": " + error.getMessage());
+                + request.getProtocolRequestId() + RequestId.suffix(request) + ": " + error.getMessage());
         if (source != null && !done) {
             source.cancel(error.getMessage());
         }

@@ -96,6 +96,11 @@ public final class RequestTranslator {
         }
         if (clientAddress != null) {
             request.remoteAddr().setString(clientAddress);
+            // The remote host too: left unset, Grizzly answers getRemoteHost() with a reverse
+            // lookup of the connection's peer, i.e. Envoy's name, and GlassFish's access log
+            // (%client.name%, in its default format) would show the edge for every request.
+            // No lookup of the forwarded address: the servlet spec lets the host be the address.
+            request.remoteHost().setString(clientAddress);
         }
         if (!contentType.isEmpty()) {
             headers.setValue(Header.ContentType).setString(contentType);

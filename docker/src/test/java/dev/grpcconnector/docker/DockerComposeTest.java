@@ -64,6 +64,15 @@ class DockerComposeTest {
         assertTrue(instructions("EXPOSE").contains("EXPOSE " + address.getPortValue()));
     }
 
+    /** Issue 14, item 4: two GlassFish instances behind the one Envoy, no fixed name or port that would keep a second from starting. */
+    @Test
+    void glassFishRunsAsTwoReplicas() {
+        JsonNode glassfish = services.required("glassfish");
+        assertEquals(2, glassfish.at("/deploy/replicas").asInt());
+        assertTrue(glassfish.get("container_name") == null, "a container_name allows one replica only");
+        assertTrue(glassfish.get("ports") == null, "a published port allows one replica only");
+    }
+
     @Test
     void envoyIsPinnedPublishesItsListenerAndWaitsForAHealthyGlassFish() {
         JsonNode envoyService = services.required("envoy");

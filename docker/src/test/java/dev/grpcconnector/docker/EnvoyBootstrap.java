@@ -19,6 +19,8 @@ import io.envoyproxy.envoy.extensions.resource_monitors.downstream_connections.v
 import io.envoyproxy.envoy.extensions.http.injected_credentials.generic.v3.Generic;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.extensions.filters.http.stateful_session.v3.StatefulSession;
+import io.envoyproxy.envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,8 @@ public final class EnvoyBootstrap {
             Generic.getDefaultInstance(),
             Router.getDefaultInstance(),
             HealthCheck.getDefaultInstance(),
+            StatefulSession.getDefaultInstance(),
+            CookieBasedSessionState.getDefaultInstance(),
             StdoutAccessLog.getDefaultInstance(),
             HttpProtocolOptions.getDefaultInstance(),
             DownstreamConnectionsConfig.getDefaultInstance(),

@@ -31,6 +31,8 @@ import io.envoyproxy.envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJ
 import io.envoyproxy.envoy.extensions.filters.http.health_check.v3.HealthCheck;
 import io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.http.stateful_session.v3.StatefulSession;
+import io.envoyproxy.envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper;
@@ -79,7 +81,8 @@ class EnvoyConfigTest {
                 .map(Object::getClass).collect(Collectors.toSet());
         assertEquals(Set.of(HttpConnectionManager.class, GrpcJsonTranscoder.class, Lua.class, Router.class,
                 HealthCheck.class, StdoutAccessLog.class, HttpProtocolOptions.class,
-                DownstreamConnectionsConfig.class, CredentialInjector.class, Generic.class), types);
+                DownstreamConnectionsConfig.class, CredentialInjector.class, Generic.class, StatefulSession.class,
+                CookieBasedSessionState.class), types);
     }
 
     @Test
@@ -113,9 +116,9 @@ class EnvoyConfigTest {
     }
 
     @Test
-    void filtersRunHealthCheckThenLuaThenTranscoderThenCredentialThenRouter() {
+    void filtersRunHealthCheckThenSessionAffinityThenLuaThenTranscoderThenCredentialThenRouter() {
         List<String> names = hcm.getHttpFiltersList().stream().map(HttpFilter::getName).toList();
-        assertEquals(List.of("envoy.filters.http.health_check", "envoy.filters.http.lua",
+        assertEquals(List.of("envoy.filters.http.health_check", "envoy.filters.http.stateful_session", "envoy.filters.http.lua",
                 "envoy.filters.http.grpc_json_transcoder", "envoy.filters.http.credential_injector",
                 "envoy.filters.http.router"), names);
     }
@@ -337,6 +340,50 @@ class EnvoyConfigTest {
             int code = (int) mapper.getBodyFormatOverride().getJsonFormat().getFieldsOrThrow("code").getNumberValue();
             assertEquals(status, httpStatusOfGrpcCode[code], "gRPC code " + code + " for HTTP " + status);
         }
+    }
+
+    /**
+     * Issue 14, item 4: sessions stick to the instance that served the browser's first
+     * response (a session cookie of Envoy's, named apart from JSESSIONID), but only while
+     * that instance is healthy: a draining instance (health NOT_SERVING, so UNHEALTHY) or
+     * one ejected by outlier detection is not overridden to.
+     */
+    @Test
+    void sessionsStickToAHealthyInstanceByEnvoysCookie() throws InvalidProtocolBufferException {
+        CookieBasedSessionState state = EnvoyBootstrap.only(bootstrap, CookieBasedSessionState.class);
+        assertEquals("glassfish-instance", state.getCookie().getName());
+        assertEquals("/", state.getCookie().getPath());
+        assertEquals(0, state.getCookie().getTtl().getSeconds(), "a browser-session cookie, as JSESSIONID is");
+        assertFalse(EnvoyBootstrap.only(bootstrap, StatefulSession.class).getStrict(),
+                "strict mode would answer 503 instead of moving a session off a drained instance");
+        List<io.envoyproxy.envoy.config.core.v3.HealthStatus> allowed =
+                cluster().getCommonLbConfig().getOverrideHostStatus().getStatusesList();
+        assertEquals(List.of(io.envoyproxy.envoy.config.core.v3.HealthStatus.UNKNOWN,
+                io.envoyproxy.envoy.config.core.v3.HealthStatus.HEALTHY,
+                io.envoyproxy.envoy.config.core.v3.HealthStatus.DEGRADED), allowed);
+    }
+
+    /**
+     * A host is ejected for connection-level failures, at most half of them; the drain in
+     * the image (install.sh --drain-seconds in docker/glassfish/Dockerfile) outlasts the
+     * time the health check needs to see NOT_SERVING.
+     */
+    @Test
+    void failingHostsAreEjectedAndADrainOutlastsTheHealthCheck() throws IOException {
+        Cluster cluster = cluster();
+        assertEquals(Cluster.DiscoveryType.STRICT_DNS, cluster.getType(), "every replica the name resolves to is a host");
+        assertTrue(cluster.hasOutlierDetection());
+        assertEquals(3, cluster.getOutlierDetection().getConsecutiveGatewayFailure().getValue());
+        assertEquals(100, cluster.getOutlierDetection().getEnforcingConsecutiveGatewayFailure().getValue());
+        assertEquals(50, cluster.getOutlierDetection().getMaxEjectionPercent().getValue());
+        var check = cluster.getHealthChecks(0);
+        long noticeSeconds = check.getInterval().getSeconds() * check.getUnhealthyThreshold().getValue()
+                + check.getTimeout().getSeconds();
+        String dockerfile = Files.readString(Repository.ROOT.resolve("docker/glassfish/Dockerfile"));
+        java.util.regex.Matcher drain = java.util.regex.Pattern.compile("--drain-seconds (\\d+)").matcher(dockerfile);
+        assertTrue(drain.find(), "the image sets no drain");
+        assertTrue(Integer.parseInt(drain.group(1)) > noticeSeconds,
+                "drain " + drain.group(1) + " s, the health check needs up to " + noticeSeconds + " s to see NOT_SERVING");
     }
 
     private static Cluster cluster() {
